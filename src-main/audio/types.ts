@@ -17,6 +17,7 @@ export type AudioPath = string | Buffer;
 
 /** One 29.12 s window of a song as a log-mel spectrogram. */
 export interface Segment {
+  /** Position in the sequence yielded for this track (0, 1, 2...); with a cap, `startSec` says where in the song. */
   readonly index: number;
   readonly startSec: number;
   /** End of the audio actually present (a zero-padded last window ends early). */
@@ -32,4 +33,15 @@ export interface SegmentOptions {
   readonly maxSegments?: number;
   /** Explicit ffmpeg binary (else EARMARK_FFMPEG, ffmpeg-static, PATH). */
   readonly ffmpegPath?: string;
+  /**
+   * The track's duration if already known (the catalogue has it): saves a
+   * probe (one extra ffmpeg start, ~0.1 s) and sets the decode timeout.
+   */
+  readonly durationSecHint?: number;
+  /**
+   * How a capped long track is read: 'auto' (default) seeks to each chosen
+   * window when that is cheaper than decoding the whole file; 'stream' and
+   * 'seek' force one way (benchmarks, tests).
+   */
+  readonly readStrategy?: 'auto' | 'stream' | 'seek';
 }

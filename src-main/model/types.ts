@@ -17,3 +17,16 @@ export interface BaseTagger {
   predict(batch: readonly Float32Array[]): Promise<SegmentOutput[]>;
   dispose(): void;
 }
+
+/** A TensorFlow.js backend Earmark can run on. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/** The backend setting: a backend, or auto (tfjs-node, else wasm, else cpu). */
+export type BackendPreference = 'auto' | BackendName;
+
+/** An installed base model: what loadBaseTagger needs to find its files. */
+export interface InstalledBaseModel {
+  readonly id: string;
+  readonly version: string;
+  /** Folder holding model.json and weights.bin. */
+  readonly dir: string;
+}

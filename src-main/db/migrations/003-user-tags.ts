@@ -10,7 +10,8 @@ CREATE TABLE user_tags (
   name_key           TEXT NOT NULL,            -- NFKC + case-folded, for comparison
   created_at         INTEGER NOT NULL,
   deleted_at         INTEGER,
-  threshold_override REAL
+  threshold_override REAL,                     -- set by \`tags threshold\`; NULL: the trained one
+  merged_into        INTEGER REFERENCES user_tags(id) -- set when deleted by \`tags merge\`
 );
 CREATE UNIQUE INDEX user_tags_live_name ON user_tags(name_key) WHERE deleted_at IS NULL;
 
@@ -24,16 +25,19 @@ CREATE TABLE labels (
 ) WITHOUT ROWID;
 CREATE INDEX labels_track ON labels(track_id);
 
--- Trained models of the user's tags; files in the data directory.
+-- Trained models of the user's tags; files in the data directory
+-- (<dataDir>/tag-models/<id>/). 'pending' while written and validated; a
+-- row left 'pending' by a crash is never used and is marked 'failed' later.
 CREATE TABLE tag_models (
   id             INTEGER PRIMARY KEY,
   created_at     INTEGER NOT NULL,
   path           TEXT NOT NULL,
   base_model_id  TEXT NOT NULL,
   seed           INTEGER NOT NULL,
-  status         TEXT NOT NULL CHECK (status IN ('active', 'previous', 'failed')),
+  status         TEXT NOT NULL CHECK (status IN ('pending', 'active', 'previous', 'failed')),
   info           TEXT                          -- JSON
 );
+CREATE UNIQUE INDEX tag_models_one_active ON tag_models(status) WHERE status = 'active';
 
 -- Cross-validated quality of each tag in a trained model.
 CREATE TABLE tag_quality (
