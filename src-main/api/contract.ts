@@ -18,6 +18,12 @@
  *   event per `EventName` with the JSON payload as data.
  *   See api/http-client.ts for a ready client.
  *
+ * Errors: every call answers `ApiResult`; clients rethrow a failure as an
+ * Error whose message is "<op>: <message>". In Electron the page gets that
+ * Error through contextBridge, which copies only the message (not `code` or
+ * `position`): where the UI needs an error's details as data it calls an
+ * operation that returns them, e.g. `checkQuery` for a query's syntax error.
+ *
  * Conventions: ids of tracks, folders, tags and playlists are SQLite integer
  * ids; times are unix milliseconds (`...At`); durations in seconds (`...Sec`);
  * probabilities in [0, 1].

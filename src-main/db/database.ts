@@ -25,9 +25,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     throw new EarmarkError('db_open', `cannot open database ${file}: ${(err as Error).message}`, { path: file, cause: err });
   }
   try {
+    // busy_timeout first: switching to WAL takes a lock that another
+    // connection (a running scan, the server) may hold for a moment.
+    db.pragma('busy_timeout = 5000');
     if (!options.readonly) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     // NORMAL is durable in WAL mode except for the last transactions before a
     // power loss; user labels switch to FULL around their writes (see tags/).
     db.pragma('synchronous = NORMAL');

@@ -26,7 +26,6 @@ export interface LoadTaggerOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-
 export async function loadBaseTagger(opts: LoadTaggerOptions): Promise<BaseTagger> {
   const backend = await initBackend(opts.backend ?? 'auto', opts.env);
   const stored = readStoredModel(opts.modelDir);
@@ -46,10 +45,12 @@ export async function loadBaseTagger(opts: LoadTaggerOptions): Promise<BaseTagge
   const segmentSize = N_MELS * N_FRAMES;
 
   const runChunk = async (chunk: readonly Float32Array[]): Promise<SegmentOutput[]> => {
-    const input = new Float32Array(chunk.length * segmentSize);
-    chunk.forEach((seg, i) => {
-      input.set(seg, i * segmentSize);
-    });
+    // One segment goes in as it is (the backend copies it); a batch is packed.
+    let input = chunk[0]!;
+    if (chunk.length > 1) {
+      input = new Float32Array(chunk.length * segmentSize);
+      for (const [i, seg] of chunk.entries()) input.set(seg, i * segmentSize);
+    }
     const out = tf.tidy(() => graph.forward(tf.tensor4d(input, [chunk.length, N_MELS, N_FRAMES, 1])));
     try {
       const [probs, emb] = (await Promise.all([out.probs.data(), out.embedding.data()])) as [Float32Array, Float32Array];

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { packageRoot } from '../core/paths.js';
 
 /** What search needs to know about a base model: its id, the prefixes a query may use, and its tag order. */
@@ -12,12 +11,14 @@ export interface BaseModelVocabulary {
   readonly tags: readonly string[];
 }
 
-// Only the fields search reads; the manifest holds more (weights, checksums...).
-const manifestSchema = z.looseObject({
-  id: z.string().min(1),
-  tags: z.array(z.string().min(1)).min(1),
-  prefix: z.string().min(1).optional(),
-});
+/** The fields search reads from a manifest (it holds more: weights, checksums...), or null if it is not one. */
+function readManifest(value: unknown): { id: string; tags: string[]; prefix?: string } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { id, tags, prefix } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || id === '') return null;
+  if (!Array.isArray(tags) || tags.length === 0 || !tags.every((t): t is string => typeof t === 'string' && t !== '')) return null;
+  return typeof prefix === 'string' && prefix !== '' ? { id, tags, prefix } : { id, tags };
+}
 
 /**
  * A base tag's name as a query may spell it: case, spaces, hyphens and
@@ -60,8 +61,8 @@ export function loadBaseModels(dir: string = path.join(packageRoot, 'models')): 
     } catch {
       continue;
     }
-    const m = manifestSchema.safeParse(parsed);
-    if (m.success) models.push(vocabularyOf(m.data.id, m.data.tags, m.data.prefix));
+    const m = readManifest(parsed);
+    if (m) models.push(vocabularyOf(m.id, m.tags, m.prefix));
   }
   // A short prefix shared by two models would be ambiguous: keep only their ids.
   const counts = new Map<string, number>();

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import type { Comparison, LeafNode, Query, QueryNode, SortKey } from './ast.js';
 import { FIELD_NAMES } from './ast.js';
 import { baseTagKey, type BaseModelVocabulary } from './base-models.js';
-import { userTagKey, type ColumnCache, type TrackColumns, type UserTagInfo } from './column-cache.js';
+import { pathIdAt, userTagKey, type ColumnCache, type TrackColumns, type UserTagInfo } from './column-cache.js';
 import { QueryError, listNames } from './query-error.js';
 
 /** Per-track values the query used (a tag score, a similarity), indexed by track id; NaN where the track has none. */
@@ -158,13 +158,6 @@ export class Evaluator {
     for (let i = 0; i < this.size; i++) into[i]! &= other[i]!;
   }
 
-  private fill(test: (id: number) => boolean): Mask {
-    const out = new Uint8Array(this.size);
-    const live = this.tracks.live;
-    for (let id = 0; id < this.size; id++) if (live[id] && test(id)) out[id] = 1;
-    return out;
-  }
-
   // ---- leaves ----
 
   private leaf(n: LeafNode, cand: Mask | null, positive: boolean): Mask {
@@ -172,14 +165,31 @@ export class Evaluator {
       case 'text':
         return this.text([n]);
       case 'path': {
-        const needle = n.text.toLowerCase();
-        const paths = this.cache.paths();
-        return this.fill((id) => paths[id]?.includes(needle) ?? false);
+        // Separators never match: a needle with \0 in it finds nothing.
+        const needle = n.text.toLowerCase().replace(/\\/g, '/');
+        const index = this.cache.paths();
+        const out = new Uint8Array(this.size);
+        if (needle === '' || needle.includes('\0')) return out;
+        const live = this.tracks.live;
+        for (let at = index.text.indexOf(needle); at >= 0; ) {
+          const id = pathIdAt(index, at);
+          if (id < this.size && live[id]) out[id] = 1;
+          // Skip to the next path: one hit per track is enough.
+          const next = index.text.indexOf('\0', at);
+          at = next < 0 ? -1 : index.text.indexOf(needle, next);
+        }
+        return out;
       }
       case 'format': {
-        const want = n.text.toLowerCase().replace(/^\./, '');
-        const formats = this.cache.formats();
-        return this.fill((id) => formats[id]?.includes(want) ?? false);
+        const want = this.cache.formats().codes.get(n.text.toLowerCase().replace(/^\./, ''));
+        const out = new Uint8Array(this.size);
+        if (want === undefined) return out;
+        const live = this.tracks.live;
+        for (const col of this.cache.formats().columns) {
+          const end = Math.min(this.size, col.length);
+          for (let id = 0; id < end; id++) if (col[id] === want && live[id]) out[id] = 1;
+        }
+        return out;
       }
       case 'number': {
         const col = n.field === 'year' ? this.tracks.year : this.tracks.durationSec;
@@ -346,12 +356,16 @@ export class Evaluator {
     const exact = this.db.prepare('SELECT id FROM tracks WHERE path = ?').pluck().get(text) as number | undefined;
     if (exact !== undefined) return exact;
     // A file name or the end of a path is enough when it names one track.
-    const needle = text.toLowerCase().replace(/\\/g, '/');
-    const paths = this.cache.paths();
+    const needle = `${text.toLowerCase().replace(/\\/g, '/')}\0`;
+    const index = this.cache.paths();
     const hits: number[] = [];
-    for (let id = 0; id < paths.length && hits.length < 6; id++) {
-      const p = paths[id]?.replace(/\\/g, '/');
-      if (p !== undefined && (p === needle || p.endsWith(`/${needle}`))) hits.push(id);
+    if (!needle.slice(0, -1).includes('\0')) {
+      for (const prefix of ['\0', '/']) {
+        for (let at = index.text.indexOf(prefix + needle); at >= 0 && hits.length < 6; at = index.text.indexOf(prefix + needle, at + 1)) {
+          const id = pathIdAt(index, at + 1);
+          if (!hits.includes(id)) hits.push(id);
+        }
+      }
     }
     if (hits.length === 0) notFound(`but no track has the path ${JSON.stringify(text)}`);
     if (hits.length > 1) notFound(`but ${JSON.stringify(text)} names several tracks (ids ${hits.slice(0, 5).join(', ')}${hits.length > 5 ? ', …' : ''}); use an id or a longer path`);

@@ -55,7 +55,7 @@ export function segmentsReader(db: Db, baseModelId: string): SegmentsReader {
         throw new EarmarkError('bad_embedding', `track ${trackId}: segment embeddings of model ${baseModelId} have inconsistent sizes (expected ${dim} floats); re-run \`earmark analyze\``);
       }
       const out = new Float32Array(blobs.length * d);
-      blobs.forEach((b, i) => out.set(blobToFloats(b), i * d));
+      blobs.forEach((b, i) => { out.set(blobToFloats(b), i * d); });
       return out;
     },
   };

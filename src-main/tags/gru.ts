@@ -99,16 +99,16 @@ function makeBatch(seqs: readonly Float32Array[], idx: readonly number[], dim: n
  * matMul with a transposed operand is 4-10x slower than a transpose
  * followed by a plain product, and the default gradient uses the former.
  */
-const mm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+const mm = tf.customGrad<tf.Tensor2D>((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const a = args[0] as tf.Tensor2D;
   const b = args[1] as tf.Tensor2D;
   const save = args[2] as tf.GradSaveFunc;
   save([a, b]);
   return {
     value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy as tf.Tensor2D, tf.transpose(saved[1] as tf.Tensor2D)), tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D)],
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy, tf.transpose(saved[1] as tf.Tensor2D)), tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy)],
   };
-}) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+});
 
 interface Vars {
   wx: tf.Variable;
@@ -232,7 +232,7 @@ export function trainGru(data: GruData, tagIds: readonly number[], inputDim: num
     };
   } finally {
     optimizer.dispose();
-    for (const t of Object.values(v)) t.dispose();
+    for (const t of [v.wx, v.wh, v.bx, v.bh, v.wo, v.bo]) t.dispose();
   }
 }
 
@@ -261,7 +261,7 @@ export function predictGru(w: GruWeights, seqs: readonly Float32Array[], batchSi
       const idx = order.slice(start, start + batchSize);
       const batch = makeBatch(seqs, idx, dim);
       const probs = tf.tidy(() => tf.sigmoid(tf.add(tf.matMul(run(wt, batch, idx.length, dim, units, 0, 0), wo), bo)).dataSync());
-      idx.forEach((i, j) => out.set(probs.subarray(j * nTags, (j + 1) * nTags), i * nTags));
+      idx.forEach((i, j) => { out.set(probs.subarray(j * nTags, (j + 1) * nTags), i * nTags); });
     }
   } finally {
     for (const t of [wt.wx, wt.wh, wt.bx, wt.bh, wo, bo]) t.dispose();

@@ -60,7 +60,8 @@ export function validateModel(raw: unknown, file: string): asserts raw is TagMod
     f32(pr.matrix, pr.inputDim * pr.outputDim, `part ${i} projection matrix`);
     f32(pr.offset, pr.outputDim, `part ${i} projection offset`);
     for (const h of part.heads) {
-      if (!Number.isInteger(h.tagId) || (h.chosen !== 'gru' && h.chosen !== 'logreg')) fail(`part ${i}: bad head`);
+      const chosen: string = h.chosen;
+      if (!Number.isInteger(h.tagId) || (chosen !== 'gru' && chosen !== 'logreg')) fail(`part ${i}: bad head`);
       f32(h.logreg.weights, pr.outputDim, `part ${i} tag ${h.tagId} weights`);
       if (!Number.isFinite(h.logreg.bias)) fail(`part ${i} tag ${h.tagId}: bad bias`);
       if (h.chosen === 'gru' && !part.gru?.tagIds.includes(h.tagId)) fail(`part ${i}: tag ${h.tagId} uses a GRU output that is missing`);

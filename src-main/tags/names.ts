@@ -11,7 +11,8 @@ export const MAX_TAG_NAME_CODE_POINTS = 64;
 export function cleanTagName(raw: string): string {
   const name = raw.normalize('NFC').trim().replace(/\s+/gu, ' ');
   if (name.length === 0) throw new UsageError('a tag name cannot be empty');
-  const codePoints = [...name].length;
+  // Code points, not grapheme clusters: the limit is about storage and display width, a rough bound is enough.
+  const codePoints = Array.from(name).length;
   if (codePoints > MAX_TAG_NAME_CODE_POINTS) {
     throw new UsageError(`tag name is too long (${codePoints} characters; at most ${MAX_TAG_NAME_CODE_POINTS}): ${name.slice(0, 20)}…`);
   }

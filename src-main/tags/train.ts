@@ -189,7 +189,7 @@ function runWorker(req: TrainWorkerRequest, signal?: AbortSignal, onProgress?: P
       fn();
     };
     const onAbort = () => {
-      finish(() => reject(new CancelledError('training cancelled')));
+      finish(() => { reject(new CancelledError('training cancelled')); });
       void worker.terminate();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -200,14 +200,14 @@ function runWorker(req: TrainWorkerRequest, signal?: AbortSignal, onProgress?: P
         tracker.done = m.done;
         onProgress?.(tracker.snapshot(m.message));
       } else if (m.type === 'done') {
-        finish(() => resolve(m.outcome));
+        finish(() => { resolve(m.outcome); });
         void worker.terminate();
       } else {
-        finish(() => reject(new EarmarkError(m.code ?? 'train_failed', `training failed: ${m.message}`)));
+        finish(() => { reject(new EarmarkError(m.code ?? 'train_failed', `training failed: ${m.message}`)); });
         void worker.terminate();
       }
     });
-    worker.on('error', (err) => finish(() => reject(new EarmarkError('train_failed', `training worker crashed: ${err.message}`, { cause: err }))));
-    worker.on('exit', (code) => finish(() => reject(new EarmarkError('train_failed', `training worker exited (code ${code}) without a result`))));
+    worker.on('error', (err) => { finish(() => { reject(new EarmarkError('train_failed', `training worker crashed: ${err.message}`, { cause: err })); }); });
+    worker.on('exit', (code) => { finish(() => { reject(new EarmarkError('train_failed', `training worker exited (code ${code}) without a result`)); }); });
   });
 }

@@ -4,6 +4,7 @@ import { fitProjection, projectMany, DEFAULT_COMPONENTS } from './pca.js';
 import { fitLogReg, predictLogReg } from './logreg.js';
 import { predictGru, type GruJob, type GruWeights } from './gru.js';
 import { runHere, type GruRunner } from './gru-runner.js';
+import { ensureTagBackend } from './tf-backend.js';
 import { stratifiedFolds } from './folds.js';
 import { rocAuc, prAuc, bestF1Threshold } from './metrics.js';
 import { predictPart } from './inference.js';
@@ -72,6 +73,8 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
     if (input.signal?.aborted) throw new CancelledError('training cancelled');
   };
 
+  // The projection and the GRU run on the tfjs backend of this thread.
+  await ensureTagBackend();
   const projection = fitProjection(input.projectionSample, input.dim, settings.components ?? DEFAULT_COMPONENTS, seed);
   const p = projection.outputDim;
   const labelled = [...new Set(trainable.flatMap((t) => [...t.labels.keys()]))].sort((a, b) => a - b);
@@ -153,7 +156,7 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
       },
     });
     const x = new Float32Array(ids.length * p);
-    ids.forEach((id, i) => x.set(data.get(id)!.mean, i * p));
+    ids.forEach((id, i) => { x.set(data.get(id)!.mean, i * p); });
     heads.push({ tagId: t.id, chosen, logreg: fitLogReg(x, y, p) });
   }
 
@@ -201,10 +204,10 @@ function logregOof(labels: ReadonlyMap<number, 0 | 1>, folds: ReadonlyMap<number
     const test = ids.filter((id) => folds.get(id) === f);
     if (test.length === 0) continue;
     const x = new Float32Array(train.length * p);
-    train.forEach((id, i) => x.set(data.get(id)!.mean, i * p));
+    train.forEach((id, i) => { x.set(data.get(id)!.mean, i * p); });
     const model = fitLogReg(x, train.map((id) => labels.get(id)!), p);
     const xt = new Float32Array(test.length * p);
-    test.forEach((id, i) => xt.set(data.get(id)!.mean, i * p));
+    test.forEach((id, i) => { xt.set(data.get(id)!.mean, i * p); });
     predictLogReg(model, xt, p).forEach((v, i) => out.set(test[i]!, v));
   }
   return out;

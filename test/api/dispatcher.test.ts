@@ -72,6 +72,22 @@ test('a library round trip through the dispatcher: folders, scan job, listing, s
   assert.deepEqual(await call(rt, 'checkQuery', { query: 'year:' }), { ok: false, message: bad.message, position: bad.position!, length: 1 });
   assert.equal((await call(rt, 'checkQuery', { query: 'title:second' })).ok, true);
 
+  const saved = await call(rt, 'savePlaylist', { name: 'Old / New?', query: 'year:<2005' });
+  assert.deepEqual((await call(rt, 'listPlaylists', {})).map((p) => p.name), ['Old / New?']);
+  const exported = await call(rt, 'exportPlaylist', { id: saved.id });
+  assert.equal(exported.mime, 'audio/x-mpegurl');
+  assert.equal(exported.filename, 'Old New.m3u8');
+  assert.ok(exported.content.startsWith('#EXTM3U'));
+  assert.ok(exported.content.includes(lib.files[0]!) && exported.content.includes(lib.files[1]!) && !exported.content.includes(lib.files[2]!));
+  assert.equal((await failure(rt, 'savePlaylist', { name: 'Broken', query: 'year:' })).code, 'query_syntax');
+  assert.deepEqual(await call(rt, 'deletePlaylist', { id: saved.id }), { deleted: true });
+  assert.equal((await failure(rt, 'exportPlaylist', { id: saved.id })).code, 'not_found');
+
+  const completion = await call(rt, 'autocomplete', { query: 'artist:zoë ti', cursor: 13 });
+  assert.equal(completion.from, 11);
+  assert.equal(completion.to, 13);
+  assert.ok(completion.items.some((i) => i.insert === 'title:' && i.kind === 'field'), JSON.stringify(completion.items));
+
   const tag = await call(rt, 'createTag', { name: 'Calm' });
   const others = page.tracks.filter((r) => r.id !== id).map((r) => r.id);
   assert.deepEqual(await call(rt, 'setLabels', { tagId: tag.id, trackIds: [id], value: true }), { changed: 1 });
@@ -85,6 +101,11 @@ test('a library round trip through the dispatcher: folders, scan job, listing, s
   assert.deepEqual(onTrack.map((u) => [u.name, u.label]), [['Calm', true]]);
   await call(rt, 'setLabels', { tagId: tag.id, trackIds: [id], value: null });
   assert.equal((await call(rt, 'listTags', {}))[0]!.nYes, 0);
+  // Training needs analysed tracks: the job fails with the core's reason, as data.
+  const training = await call(rt, 'startTraining', {});
+  const trained = await rt.jobs.waitFor(training.id);
+  assert.equal(trained.state, 'failed');
+  assert.match(trained.error ?? '', /no analysed tracks/);
   const renamed = await call(rt, 'renameTag', { id: tag.id, name: 'Quiet' });
   assert.equal(renamed.name, 'Quiet');
   assert.deepEqual(await call(rt, 'deleteTag', { id: tag.id }), { deleted: true });

@@ -17,7 +17,9 @@
  *   npm run bench:tags
  *   EARMARK_BENCH_TAGS_PART=speed|quality   (one part only)
  *   EARMARK_BENCH_TAGS_LIBRARY=2000 EARMARK_BENCH_TAGS_LABELLED=200   (a smaller speed run)
- *   EARMARK_BENCH_TAGS_MAX_SEGMENTS=6       (segments analysed per track for the quality library; default 8)
+ *   EARMARK_BENCH_TAGS_MAX_SEGMENTS=3       (segments analysed per track for the quality library; default 8)
+ *   EARMARK_BENCH_TAGS_PER_SOUNDTRACK=18    (a balanced subset per soundtrack; default all)
+ *   EARMARK_BENCH_TAGS_DRAWS=3              (random label draws per soundtrack and k; default 5)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,6 +45,9 @@ import { addSyntheticLibrary, labelByClass } from '../tags/fixtures.js';
 const part = process.env.EARMARK_BENCH_TAGS_PART ?? 'all';
 const outDir = path.join(repoRoot, 'bench-results');
 const cacheDir = path.join(repoRoot, '.cache', 'tags-bench');
+/** Tracks per soundtrack (evenly spread over each soundtrack's sorted files; default all) and segments analysed per track. */
+const perSoundtrack = Number(process.env.EARMARK_BENCH_TAGS_PER_SOUNDTRACK ?? 0) || Infinity;
+const maxSegments = Number(process.env.EARMARK_BENCH_TAGS_MAX_SEGMENTS ?? 8);
 const KS = [2, 4, 8, 16] as const;
 const DRAWS = Number(process.env.EARMARK_BENCH_TAGS_DRAWS ?? 5);
 
@@ -62,21 +67,48 @@ interface Cell {
   n: number;
 }
 
+/** The soundtrack files of the library: symlinks in one folder per soundtrack under the cache (so a subset can be chosen). */
+function libraryFolder(root: string): string[] {
+  const roots: string[] = [];
+  for (const s of SOUNDTRACKS) {
+    if (!fs.existsSync(s.dir)) continue;
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        if (e.isDirectory()) walk(path.join(d, e.name));
+        else if (/\.(ogg|mp3|flac)$/i.test(e.name)) files.push(path.join(d, e.name));
+      }
+    };
+    walk(s.dir);
+    const n = Math.min(files.length, perSoundtrack);
+    const picked = Array.from({ length: n }, (_, i) => files[Math.floor((i * files.length) / n)]!);
+    const dir = path.join(root, s.name);
+    fs.mkdirSync(dir, { recursive: true });
+    picked.forEach((f, i) => {
+      const link = path.join(dir, `${String(i).padStart(3, '0')}-${path.basename(f)}`);
+      if (!fs.existsSync(link)) fs.symlinkSync(f, link);
+    });
+    roots.push(dir);
+  }
+  return roots;
+}
+
 async function analysedLibrary(): Promise<Db> {
-  const file = path.join(cacheDir, 'library.db');
-  const home = path.join(cacheDir, 'home');
+  const base = path.join(cacheDir, `library-${Number.isFinite(perSoundtrack) ? perSoundtrack : 'all'}-x${maxSegments}`);
+  const file = path.join(base, 'library.db');
+  const home = path.join(base, 'home');
   const env: NodeJS.ProcessEnv = { ...process.env, EARMARK_HOME: home };
   fs.mkdirSync(home, { recursive: true });
   const db = openDatabase(file);
-  const roots = SOUNDTRACKS.filter((s) => fs.existsSync(s.dir)).map((s) => s.dir);
   if ((db.prepare('SELECT COUNT(*) FROM tracks').pluck().get() as number) === 0) {
+    const roots = libraryFolder(path.join(base, 'music'));
     console.log(`scanning ${roots.length} soundtracks...`);
     await scanLibrary(db, { roots });
   }
   if (!fs.existsSync(path.join(home, 'models'))) {
     await installBaseModel(db, { fromFile: path.join(sharedDir, 'models', 'choi-crnn-msd', 'music_tagger_crnn_weights_tensorflow.h5'), env });
   }
-  setSetting(db, 'maxSegmentsPerTrack', Number(process.env.EARMARK_BENCH_TAGS_MAX_SEGMENTS ?? 8));
+  setSetting(db, 'maxSegmentsPerTrack', maxSegments);
   const t0 = performance.now();
   const r = await runAnalysis(db, { env, onProgress: (p) => process.stdout.write(`\ranalysing: ${p.done}/${p.total ?? '?'}   `) });
   if (r.total > 0) console.log(`\nanalysed ${r.analysed} tracks (${r.segments} segments, ${r.failed} failed) in ${((performance.now() - t0) / 1000).toFixed(0)} s; cached in ${file}`);
@@ -91,7 +123,7 @@ async function quality(): Promise<Cell[]> {
   const tracks = analysedTrackIds(db, baseModelId)
     .map((id) => ({ id, path: db.prepare('SELECT path FROM tracks WHERE id = ?').pluck().get(id) as string, seq: reader.read(id) }))
     .filter((t): t is { id: number; path: string; seq: Float32Array } => t.seq !== null);
-  const soundtrackOf = (p: string) => SOUNDTRACKS.findIndex((s) => p.startsWith(`${s.dir}/`));
+  const soundtrackOf = (p: string) => SOUNDTRACKS.findIndex((s) => p.includes(`/music/${s.name}/`));
   const byTrack = new Map(tracks.map((t) => [t.id, t]));
   const dim = reader.dim;
   const sample = new Float32Array(Math.min(3000 * dim, tracks.reduce((s, t) => s + t.seq.length, 0)));

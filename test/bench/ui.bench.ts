@@ -183,6 +183,18 @@ const SEARCH_SCRIPT = `async (query) => {
   return { roundTripMs: done - sentAt, keystrokeMs: done - typedAt, timedOut: done > deadline };
 }`;
 
+interface ScrollRun {
+  readonly deltas: number[];
+  readonly blankFrames: number;
+  readonly frames: number;
+}
+
+interface SearchRun {
+  readonly roundTripMs: number;
+  readonly keystrokeMs: number;
+  readonly timedOut: boolean;
+}
+
 async function main(): Promise<void> {
   const { file, source } = libraryDb();
   const afters: (() => void | Promise<void>)[] = [];
@@ -210,14 +222,14 @@ async function main(): Promise<void> {
 
     // Let the first pages settle, then scroll.
     await page.waitForTimeout(500);
-    const steady = (await page.evaluate(`(${SCROLL_SCRIPT})({ mode: 'steady', durationMs: 4000, pxPerFrame: 120 })`)) as { deltas: number[]; blankFrames: number; frames: number };
-    const jumps = (await page.evaluate(`(${SCROLL_SCRIPT})({ mode: 'jumps', durationMs: 4000, pxPerFrame: 0 })`)) as { deltas: number[]; blankFrames: number; frames: number };
+    const steady = await page.evaluate<ScrollRun>(`(${SCROLL_SCRIPT})({ mode: 'steady', durationMs: 4000, pxPerFrame: 120 })`);
+    const jumps = await page.evaluate<ScrollRun>(`(${SCROLL_SCRIPT})({ mode: 'jumps', durationMs: 4000, pxPerFrame: 0 })`);
 
     // Search as you type: growing prefixes, as a person types.
     const queries = ['l', 'lo', 'lov', 'love', 'love n', 'love ni', 'love night', 'rain', 'year:1990..1999', 'genre:jazz', 'tag:warm', 'tag:warm year:1980..1989', 'city -rock', 'ocean'];
     const search: { query: string; roundTripMs: number; keystrokeMs: number; timedOut: boolean }[] = [];
     for (const q of queries) {
-      const r = (await page.evaluate(`(${SEARCH_SCRIPT})(${JSON.stringify(q)})`)) as { roundTripMs: number; keystrokeMs: number; timedOut: boolean };
+      const r = await page.evaluate<SearchRun>(`(${SEARCH_SCRIPT})(${JSON.stringify(q)})`);
       search.push({ query: q, ...r });
       await page.waitForTimeout(150);
     }
@@ -226,7 +238,7 @@ async function main(): Promise<void> {
     // so the table's frame times can be read against what this machine manages at all right now.
     await page.goto('about:blank');
     await page.setContent('<div data-testid="library-table" style="height:800px;overflow:auto"><div style="height:3000000px;background:linear-gradient(#eee,#333)"></div></div>');
-    const reference = (await page.evaluate(`(${SCROLL_SCRIPT})({ mode: 'steady', durationMs: 3000, pxPerFrame: 120 })`)) as { deltas: number[]; frames: number };
+    const reference = await page.evaluate<ScrollRun>(`(${SCROLL_SCRIPT})({ mode: 'steady', durationMs: 3000, pxPerFrame: 120 })`);
 
     const roundTrips = search.filter((s) => !s.timedOut).map((s) => s.roundTripMs);
     const result = {

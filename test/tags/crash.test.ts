@@ -32,7 +32,7 @@ test('SIGKILL of `earmark train` while it trains leaves the previous model activ
     env: { ...process.env, EARMARK_HOME: dir },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => { resolve(signal ?? code); }));
   // Let it get into training (the GRU cross-validation takes many seconds here), then kill it hard.
   await Promise.race([delay(2500), exited]);
   child.kill('SIGKILL');
@@ -91,7 +91,7 @@ test('cancelling training (AbortSignal) stops the worker, activates nothing and 
     dataDir: dir,
     seed: 1,
     signal: controller.signal,
-    onProgress: () => controller.abort(),
+    onProgress: () => { controller.abort(); },
   });
   await assert.rejects(run, (err: Error) => err.name === 'CancelledError');
   assert.deepEqual(models(db), []);

@@ -21,6 +21,6 @@ test('keys compare case-insensitively with NFKC and full case folding', () => {
 test('empty, too long and invisible names are refused with a clear error', () => {
   assert.throws(() => cleanTagName('   '), /cannot be empty/);
   assert.throws(() => cleanTagName('x'.repeat(MAX_TAG_NAME_CODE_POINTS + 1)), /too long/);
-  assert.equal([...cleanTagName('😀'.repeat(MAX_TAG_NAME_CODE_POINTS))].length, MAX_TAG_NAME_CODE_POINTS);
+  assert.equal(Array.from(cleanTagName('😀'.repeat(MAX_TAG_NAME_CODE_POINTS))).length, MAX_TAG_NAME_CODE_POINTS);
   assert.throws(() => cleanTagName('bad\u0007name'), /control or invisible/);
 });

@@ -35,11 +35,16 @@ function makeLibrary(dir: string): void {
   });
 }
 
-/** Waits for `done`, failing at once when the app shows an error notice instead (an operation failed). */
-async function untilDoneOrError(page: Page, done: Locator, timeoutMs: number): Promise<void> {
+/**
+ * Waits for `done`, failing at once when the app shows an error notice or the
+ * job of `kind` ends failed or cancelled (the UI shows why; the error says it).
+ */
+async function untilDoneOrError(page: Page, done: Locator, timeoutMs: number, kind?: string): Promise<void> {
   const notice = page.locator('.notice.error').first();
-  await done.or(notice).first().waitFor({ timeout: timeoutMs });
+  const failedJob = page.locator(`[data-job-kind="${kind ?? 'none'}"][data-job-state="failed"], [data-job-kind="${kind ?? 'none'}"][data-job-state="cancelled"]`).first();
+  await done.or(notice).or(failedJob).first().waitFor({ timeout: timeoutMs });
   if (await notice.isVisible()) throw new Error(`the app reported: ${await notice.innerText()}`);
+  if (await failedJob.isVisible()) throw new Error(`the ${kind ?? ''} job ended: ${await failedJob.innerText()}`);
 }
 
 function row(page: Page, title: string) {
@@ -106,14 +111,14 @@ test('first run to playlist in a real browser', { timeout: 900_000 }, async (t) 
     assert.ok(fs.existsSync(MODEL_FILE), `missing ${MODEL_FILE}`);
     await page.getByLabel('Weights file').fill(MODEL_FILE);
     await page.getByRole('button', { name: 'Install from file' }).click();
-    await untilDoneOrError(page, page.getByText(/^Installed: /), 170_000);
+    await untilDoneOrError(page, page.getByText(/^Installed: /), 170_000, 'modelInstall');
   });
 
   await step('analyse', 420_000, async () => {
     await page.getByRole('button', { name: /^Analyse/ }).click();
     await page.locator('[data-job-kind="analysis"]').waitFor();
     await screenshot(page, 'setup-analysing-light');
-    await untilDoneOrError(page, page.getByText(/^10 analysed, 0 waiting/), 400_000);
+    await untilDoneOrError(page, page.getByText(/^10 analysed, 0 waiting/), 400_000, 'analysis');
     await screenshotBothThemes(page, 'setup-done');
   });
 
@@ -171,7 +176,7 @@ test('first run to playlist in a real browser', { timeout: 900_000 }, async (t) 
 
   await step('retrain', 300_000, async () => {
     await page.getByTestId('retrain').click();
-    await untilDoneOrError(page, page.locator('[data-job-kind="training"][data-job-state="done"]'), 290_000);
+    await untilDoneOrError(page, page.locator('[data-job-kind="training"][data-job-state="done"]'), 290_000, 'training');
     await page.getByRole('img', { name: /^Learning curve/ }).or(page.getByText(/learning curve appears/)).first().waitFor();
     await screenshotBothThemes(page, 'tags-trained');
   });
@@ -187,6 +192,12 @@ test('first run to playlist in a real browser', { timeout: 900_000 }, async (t) 
   });
 
   await step('save and export the playlist', 30_000, async () => {
+    // The playlist of tag:bright when that search passed; else of the same five tones by a word search.
+    if (failed.has(`search tag:${TAG} shows the tones and no noise`)) {
+      await page.locator('[data-view="library"]').click();
+      await search(page, 'tone');
+      await page.getByTestId('result-count').filter({ hasText: /^5 tracks$/ }).waitFor();
+    }
     await page.getByLabel('Playlist name').fill('Bright things');
     await page.getByRole('button', { name: 'Save as playlist' }).click();
     await page.getByText('Playlists (1)').click();
@@ -196,7 +207,7 @@ test('first run to playlist in a real browser', { timeout: 900_000 }, async (t) 
     const text = fs.readFileSync(file, 'utf8');
     for (let i = 1; i <= 5; i++) assert.ok(text.includes(`tone-${i}.mp3`), `tone-${i}.mp3 in the playlist`);
     assert.ok(!text.includes('noise-'), 'no noise in the playlist');
-  });
+  }, ['label 3 yes (shift-click) and 3 no (ctrl-click)']);
 
   await step('label next mode answers with the keyboard', 60_000, async () => {
     await page.locator('[data-view="tags"]').click();

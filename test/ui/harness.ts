@@ -5,10 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { repoRoot, tmpDir } from '../helpers/tmp.js';
+import { repoRoot } from '../helpers/tmp.js';
 
 export const CHROMIUM = process.env.EARMARK_CHROMIUM ?? '/usr/bin/chromium';
 export const artifactsDir = path.join(repoRoot, 'test-artifacts', 'ui');
@@ -42,7 +43,8 @@ async function stop(proc: ChildProcess, graceMs = 3000): Promise<void> {
 
 /** Starts `earmark serve --port 0` on a fresh data dir and database; resolves with the URL it prints first. */
 export async function startServe(t: After, opts: { home?: string; dbPath?: string; extraEnv?: NodeJS.ProcessEnv } = {}): Promise<Served> {
-  const home = opts.home ?? tmpDir(t, 'earmark-ui-home-');
+  const ownHome = opts.home === undefined;
+  const home = opts.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'earmark-ui-home-'));
   const dbPath = opts.dbPath ?? path.join(home, 'library.db');
   const proc = spawn(process.execPath, [path.join(repoRoot, 'bin', 'earmark.js'), '--db', dbPath, 'serve', '--port', '0'], {
     cwd: repoRoot,
@@ -51,6 +53,8 @@ export async function startServe(t: After, opts: { home?: string; dbPath?: strin
   });
   t.after(async () => {
     await stop(proc);
+    // The data dir goes only after the server (and its workers) stopped writing there.
+    if (ownHome) fs.rmSync(home, { recursive: true, force: true, maxRetries: 3 });
   });
   let stderr = '';
   proc.stderr.setEncoding('utf8');
@@ -87,7 +91,8 @@ export interface Browser {
 }
 
 export async function launchBrowser(t: After, opts: { viewport?: { width: number; height: number } } = {}): Promise<Browser> {
-  const userDataDir = tmpDir(t, 'earmark-ui-chromium-');
+  // Not tmpDir(): the profile may only be removed after the browser has closed (one after hook, in order).
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'earmark-ui-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -96,7 +101,10 @@ export async function launchBrowser(t: After, opts: { viewport?: { width: number
     acceptDownloads: true,
     colorScheme: 'light',
   });
-  t.after(() => context.close());
+  t.after(async () => {
+    await context.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   page.on('pageerror', (err) => {

@@ -17,7 +17,7 @@ const mimeTypes = { m3u8: 'audio/x-mpegurl', csv: 'text/csv', json: 'application
 
 /** A file name for the download: the playlist's name without characters file systems refuse. */
 function fileNameFor(name: string, ext: string): string {
-  const safe = name.replace(/[\p{Cc}/\\:*?"<>|]+/gu, ' ').trim().slice(0, 120);
+  const safe = name.replace(/[\p{Cc}/\\:*?"<>|]+/gu, ' ').replace(/\s+/gu, ' ').trim().slice(0, 120);
   return `${safe === '' || safe.startsWith('.') ? 'playlist' : safe}.${ext}`;
 }
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { getSettings, setSetting, type Settings } from '../../core/settings.js';
 import { packageRoot } from '../../core/paths.js';
-import { listBaseModels, installedBaseModel, baseModelRows, DEFAULT_MODEL_ID } from '../../model/registry.js';
+import { listBaseModels, installedBaseModel, baseModelRows, readManifest, DEFAULT_MODEL_ID } from '../../model/registry.js';
 import { CliContext } from '../../cli/context.js';
 import type { Handlers } from '../dispatcher.js';
 import { plural } from './shared.js';
@@ -71,7 +71,7 @@ export const systemHandlers = {
     const row = active ? baseModelRows(ctx.db).find((r) => r.id === active.id && r.version === active.version) : undefined;
     return {
       installed: active && row ? { id: active.id, version: active.version, path: active.dir, sha256: row.sha256, installedAt: row.installed_at } : null,
-      available: listBaseModels(ctx.env, ctx.db).map((m) => ({ id: m.id, version: m.version, title: m.name, tags: [], sizeBytes: m.sizeBytes, downloadable: m.url !== '' })),
+      available: listBaseModels(ctx.env, ctx.db).map((m) => ({ id: m.id, version: m.version, title: m.name, tags: [...readManifest(m.id).tags], sizeBytes: m.sizeBytes, downloadable: m.url !== '' })),
       backend: backendReport()?.backend ?? null,
     };
   },

@@ -1,4 +1,5 @@
 import type { RegisterCommand } from './index.js';
+import type { CliContext } from '../context.js';
 import type { AnalysisResult } from '../../analysis/run-analysis.js';
 import { analysisStatus } from '../../analysis/status.js';
 import { formatDuration, terminalProgress } from '../../core/progress.js';
@@ -55,33 +56,44 @@ export const register: RegisterCommand = (program, getContext) => {
         if (s.storage?.bytesPerTrack != null) printLine(`Storage: ${formatBytes(s.storage.bytesPerTrack)} per analysed track (${s.storage.segments} segments)`);
         return;
       }
-      // Loaded here, not at the top: it pulls in TensorFlow.js, which every
-      // other command (and --status) would otherwise pay for at start-up.
-      const { runAnalysis } = await import('../../analysis/run-analysis.js');
-      const progress = terminalProgress(process.stderr);
-      // Ctrl-C (or a TERM) abandons the tracks in flight, kills their ffmpeg
-      // and stops the workers; finished tracks stay stored and the next run
-      // goes on from there. A second Ctrl-C gets Node's default: exit now.
-      const abort = new AbortController();
-      const onSignal = (): void => { abort.abort(); };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      let result: AnalysisResult;
-      try {
-        result = await runAnalysis(ctx.db, {
-          ...(workers === undefined ? {} : { workers }),
-          ...(limit === undefined ? {} : { limit }),
-          retryErrors: opts.retryErrors ?? false,
-          signal: abort.signal,
-          onProgress: progress,
-          env: ctx.env,
-        });
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        progress.end();
-      }
+      const result = await analyzeWithProgress(ctx, { workers, limit, retryErrors: opts.retryErrors ?? false });
       if (ctx.json) printJson(result);
       else printResult(result);
     });
 };
+
+/** Runs the analysis job with terminal progress and Ctrl-C handling; shared by `analyze` and `scan --analyze`. */
+export async function analyzeWithProgress(
+  ctx: CliContext,
+  opts: { workers?: number | undefined; limit?: number | undefined; retryErrors: boolean },
+): Promise<AnalysisResult> {
+  // Loaded here, not at the top: it pulls in TensorFlow.js, which every
+  // other command (and --status) would otherwise pay for at start-up.
+  const { runAnalysis } = await import('../../analysis/run-analysis.js');
+  const progress = terminalProgress(process.stderr);
+  // Ctrl-C (or a TERM) abandons the tracks in flight, kills their ffmpeg
+  // and stops the workers; finished tracks stay stored and the next run
+  // goes on from there. A second Ctrl-C gets Node's default: exit now.
+  const abort = new AbortController();
+  const onSignal = (): void => { abort.abort(); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let result: AnalysisResult;
+  try {
+    result = await runAnalysis(ctx.db, {
+      ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+      ...(opts.limit === undefined ? {} : { limit: opts.limit }),
+      retryErrors: opts.retryErrors,
+      signal: abort.signal,
+      onProgress: progress,
+      env: ctx.env,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.end();
+  }
+  return result;
+}
+
+export { printResult as printAnalysisResult };

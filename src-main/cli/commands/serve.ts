@@ -47,12 +47,8 @@ export const register: RegisterCommand = (program, getContext) => {
         process.stderr.write(`earmark: warning: serving on ${opts.host}: other machines on the network can reach this server (the token still guards it; traffic is not encrypted)\n`);
       }
       const server = await startServer({ db: ctx.db, dbPath: ctx.dbPath, dataDir: ctx.dataDir, env: ctx.env, host: opts.host, port: opts.port });
-      // The first line is the address, flushed at once: scripts and tests read it to connect.
-      if (ctx.json) printLine(JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token }));
-      else printLine(server.url);
-      process.stderr.write(`earmark: serving ${ctx.dbPath} at ${server.origin} (Ctrl-C to stop)\n`);
-      if (opts.open) openBrowser(server.url);
-      await new Promise<void>((resolve) => {
+      // Signals are handled before the address is printed: whoever reads it may stop the server at once.
+      const stopped = new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
@@ -62,5 +58,11 @@ export const register: RegisterCommand = (program, getContext) => {
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
+      // The first line is the address, flushed at once: scripts and tests read it to connect.
+      if (ctx.json) printLine(JSON.stringify({ url: server.url, origin: server.origin, port: server.port, token: server.token }));
+      else printLine(server.url);
+      process.stderr.write(`earmark: serving ${ctx.dbPath} at ${server.origin} (Ctrl-C to stop)\n`);
+      if (opts.open) openBrowser(server.url);
+      await stopped;
     });
 };

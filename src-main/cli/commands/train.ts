@@ -16,7 +16,7 @@ export const register: RegisterCommand = (program, getContext) => {
       if (!/^\d+$/.test(opts.seed.trim())) throw new UsageError(`--seed must be a non-negative whole number, not ${opts.seed}`);
       const { trainTagModels } = await import('../../tags/train.js');
       const controller = new AbortController();
-      const onSigint = () => controller.abort();
+      const onSigint = () => { controller.abort(); };
       process.once('SIGINT', onSigint);
       const progress = terminalProgress();
       try {
