@@ -23,14 +23,18 @@ export interface TrackColumns {
   readonly durationSec: Float64Array;
 }
 
+/**
+ * Base tags column by column (one Float32Array per tag, indexed by track id,
+ * NaN where the track has no analysis): a query reads one or two tags of all
+ * tracks, so each read is sequential instead of a stride through 50 values.
+ */
 export interface BaseTagColumns {
   readonly nTags: number;
   readonly size: number;
-  readonly present: Uint8Array;
-  /** [size x nTags] row-major, mean over segments. */
-  readonly mean: Float32Array;
-  /** [size x nTags] row-major, max over segments. */
-  readonly max: Float32Array;
+  /** Mean over segments, per tag. */
+  readonly mean: readonly Float32Array[];
+  /** Max over segments, per tag. */
+  readonly max: readonly Float32Array[];
 }
 
 export interface EmbeddingColumns {
@@ -289,18 +293,19 @@ export class ColumnCache {
     return this.part(`base:${modelId}:${nTags}`, () => this.analysesFingerprint(modelId), () => {
       const maxId = (this.db.prepare("SELECT max(track_id) FROM analyses WHERE model_id = ? AND status = 'done'").pluck().get(modelId) as number | null) ?? 0;
       const size = maxId + 1;
-      const present = new Uint8Array(size);
-      const mean = new Float32Array(size * nTags);
-      const max = new Float32Array(size * nTags);
+      const mean = Array.from({ length: nTags }, () => new Float32Array(size).fill(NaN));
+      const max = Array.from({ length: nTags }, () => new Float32Array(size).fill(NaN));
+      const row = new Float32Array(nTags);
       const rows = this.db.prepare("SELECT track_id, tags_mean, tags_max FROM analyses WHERE model_id = ? AND status = 'done' AND tags_mean IS NOT NULL").raw().iterate(modelId) as IterableIterator<[number, Buffer, Buffer | null]>;
       for (const [id, m, x] of rows) {
         // A vector of another length belongs to another model version: not comparable.
         if (m.length !== nTags * 4) continue;
-        present[id] = 1;
-        copyFloats(m, mean, id * nTags);
-        copyFloats(x?.length === nTags * 4 ? x : m, max, id * nTags);
+        copyFloats(m, row, 0);
+        for (let j = 0; j < nTags; j++) mean[j]![id] = row[j]!;
+        copyFloats(x?.length === nTags * 4 ? x : m, row, 0);
+        for (let j = 0; j < nTags; j++) max[j]![id] = row[j]!;
       }
-      return { nTags, size, present, mean, max };
+      return { nTags, size, mean, max };
     });
   }
 

@@ -295,20 +295,15 @@ export class Evaluator {
     return hit;
   }
 
-  private baseScore(model: BaseModelVocabulary, prefix: string, name: string, max: boolean, pos: number): { scores: Float32Array; key: string; index: number; values: Float32Array; present: Uint8Array } {
-    const m = this.baseModel(prefix, pos);
+  /** A base tag's column (by track id, NaN: not analysed) and the columns of all its model's tags. */
+  private baseScore(model: BaseModelVocabulary, prefix: string, name: string, max: boolean, pos: number): { scores: Float32Array; key: string; columns: readonly Float32Array[] } {
     const key = baseTagKey(name);
-    const index = m.tags.findIndex((t) => baseTagKey(t) === key);
-    if (index < 0) throw new QueryError(pos + prefix.length + 1, `unknown tag ${JSON.stringify(name)} of ${m.id}; its tags are: ${listNames(m.tags, 60)}`, { length: name.length });
-    const cols = this.cache.baseTags(m.id, m.tags.length);
-    const values = max ? cols.max : cols.mean;
-    const n = cols.nTags;
-    const present = cols.present;
-    const scores = new Float32Array(this.size).fill(NaN);
-    const end = Math.min(this.size, cols.size);
-    for (let id = 0; id < end; id++) if (present[id]) scores[id] = values[id * n + index]!;
-    const short = m.prefixes[m.prefixes.length - 1] ?? m.id;
-    return { scores, key: `${short}:${m.tags[index]!}${max ? '@max' : ''}`, index, values, present };
+    const index = model.tags.findIndex((t) => baseTagKey(t) === key);
+    if (index < 0) throw new QueryError(pos + prefix.length + 1, `unknown tag ${JSON.stringify(name)} of ${model.id}; its tags are: ${listNames(model.tags, 60)}`, { length: name.length });
+    const cols = this.cache.baseTags(model.id, model.tags.length);
+    const columns = max ? cols.max : cols.mean;
+    const short = model.prefixes[model.prefixes.length - 1] ?? model.id;
+    return { scores: columns[index]!, key: `${short}:${model.tags[index]!}${max ? '@max' : ''}`, columns };
   }
 
   private base(n: Extract<LeafNode, { kind: 'base' }>, positive: boolean): Mask {
@@ -318,20 +313,15 @@ export class Evaluator {
       this.used.set(s.key, s.scores);
       this.scoredByTags.push(s.scores);
     }
-    const nTags = model.tags.length;
-    const { values, present, index } = s;
-    if (n.cmp) return this.rangeMask(values, nTags, index, present, n.cmp);
+    if (n.cmp) return this.rangeMask(s.scores, 1, 0, null, n.cmp);
+    // Among the track's strongest: count, tag by tag, how many beat this one.
+    const scores = s.scores;
+    const end = Math.min(this.size, scores.length);
+    const stronger = new Uint8Array(end);
+    for (const col of s.columns) if (col !== scores) countGreater(col, scores, stronger, end);
     const out = new Uint8Array(this.size);
     const live = this.tracks.live;
-    const end = Math.min(this.size, present.length);
-    for (let id = 0; id < end; id++) {
-      if (!live[id] || !present[id]) continue;
-      const row = id * nTags;
-      const v = values[row + index]!;
-      let stronger = 0;
-      for (let j = 0; j < nTags && stronger < BASE_TAG_TOP; j++) if (values[row + j]! > v) stronger++;
-      if (stronger < BASE_TAG_TOP) out[id] = 1;
-    }
+    for (let id = 0; id < end; id++) if (live[id] && stronger[id]! < BASE_TAG_TOP && !Number.isNaN(scores[id]!)) out[id] = 1;
     return out;
   }
 
@@ -492,6 +482,11 @@ export class Evaluator {
     const positions = k < matched / 4 ? topK(matched, k, cmp) : Uint32Array.from({ length: matched }, (_, i) => i).sort(cmp).subarray(0, k);
     return Int32Array.from(positions, (p) => ids[p]!);
   }
+}
+
+/** counts[i] += 1 where a[i] > b[i], for i < end (a small function V8 optimises on its own). */
+function countGreater(a: Float32Array, b: Float32Array, counts: Uint8Array, end: number): void {
+  for (let i = 0; i < end; i++) if (a[i]! > b[i]!) counts[i]!++;
 }
 
 /** Dot product of a[off..off+dim) and b[0..dim), four lanes at a time. */

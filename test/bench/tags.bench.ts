@@ -152,7 +152,7 @@ async function quality(): Promise<Cell[]> {
           sequences: new Map([...labels.keys()].map((id) => [id, byTrack.get(id)!.seq])),
           dim,
           projectionSample: sample,
-          settings: { seed: draw + 1, alwaysFitGru: true, minPerClass: 2 },
+          settings: { seed: draw + 1, alwaysFitGru: true, minPerClass: 2, ...(process.env.EARMARK_BENCH_TAGS_COMPONENTS ? { components: Number(process.env.EARMARK_BENCH_TAGS_COMPONENTS) } : {}) },
           gruRunner: runner,
         });
         const p = out.part!;
@@ -202,18 +202,20 @@ async function quality(): Promise<Cell[]> {
 async function chart(cells: readonly Cell[], file: string): Promise<void> {
   const colours: Record<Kind, string> = { gru: '#d62728', logreg: '#1f77b4', choice: '#2ca02c' };
   const names: Record<Kind, string> = { gru: 'GRU', logreg: 'baseline (logistic regression)', choice: 'choice by cross-validation' };
-  const panel = (metric: 'rocAuc' | 'prAuc', x0: number, title: string) => {
+  const panel = (metric: 'rocAuc' | 'prAuc', x0: number, title: string, lo: number) => {
     const w = 380;
     const h = 260;
     const xs = (k: number) => x0 + 50 + (KS.indexOf(k as (typeof KS)[number]) * (w - 70)) / (KS.length - 1);
-    const ys = (v: number) => 40 + (1 - v) * (h - 40) * 2; // 0.5 .. 1.0
+    const ys = (v: number) => 40 + ((1 - v) / (1 - lo)) * (h - 40);
+    const ticks = Array.from({ length: 6 }, (_, i) => lo + ((1 - lo) * i) / 5);
     let s = `<text x="${x0 + 50 + (w - 70) / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${title}</text>`;
-    for (const v of [0.5, 0.6, 0.7, 0.8, 0.9, 1.0]) s += `<line x1="${x0 + 50}" x2="${x0 + w - 20}" y1="${ys(v)}" y2="${ys(v)}" stroke="#ddd"/><text x="${x0 + 44}" y="${ys(v) + 4}" text-anchor="end" font-size="11">${v.toFixed(1)}</text>`;
-    for (const k of KS) s += `<text x="${xs(k)}" y="${ys(0.5) + 18}" text-anchor="middle" font-size="11">${k}</text>`;
-    s += `<text x="${x0 + 50 + (w - 70) / 2}" y="${ys(0.5) + 36}" text-anchor="middle" font-size="12">yes labels (k), as many no</text>`;
+    for (const v of ticks) s += `<line x1="${x0 + 50}" x2="${x0 + w - 20}" y1="${ys(v)}" y2="${ys(v)}" stroke="#ddd"/><text x="${x0 + 44}" y="${ys(v) + 4}" text-anchor="end" font-size="11">${v.toFixed(1)}</text>`;
+
+    for (const k of KS) s += `<text x="${xs(k)}" y="${ys(lo) + 18}" text-anchor="middle" font-size="11">${k}</text>`;
+    s += `<text x="${x0 + 50 + (w - 70) / 2}" y="${ys(lo) + 36}" text-anchor="middle" font-size="12">yes labels (k), as many no</text>`;
     if (metric === 'rocAuc') s += `<line x1="${x0 + 50}" x2="${x0 + w - 20}" y1="${ys(0.9)}" y2="${ys(0.9)}" stroke="#999" stroke-dasharray="4 3"/>`;
     for (const kind of ['logreg', 'gru', 'choice'] as const) {
-      const pts = cells.filter((c) => c.kind === kind).map((c) => `${xs(c.k)},${ys(Math.max(0.5, c[metric]))}`);
+      const pts = cells.filter((c) => c.kind === kind).map((c) => `${xs(c.k)},${ys(Math.max(lo, c[metric]))}`);
       s += `<polyline fill="none" stroke="${colours[kind]}" stroke-width="2.5" points="${pts.join(' ')}"/>`;
       for (const p of pts) s += `<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3.5" fill="${colours[kind]}"/>`;
     }
@@ -223,7 +225,7 @@ async function chart(cells: readonly Cell[], file: string): Promise<void> {
   (['choice', 'gru', 'logreg'] as const).forEach((kind, i) => {
     legend += `<rect x="${60 + i * 250}" y="352" width="14" height="4" fill="${colours[kind]}"/><text x="${80 + i * 250}" y="358" font-size="12">${names[kind]}</text>`;
   });
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="372" font-family="sans-serif"><rect width="800" height="372" fill="white"/>${panel('rocAuc', 0, 'ROC-AUC on unlabelled tracks')}${panel('prAuc', 400, 'PR-AUC on unlabelled tracks')}${legend}</svg>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="372" font-family="sans-serif"><rect width="800" height="372" fill="white"/>${panel('rocAuc', 0, 'ROC-AUC on unlabelled tracks', 0.5)}${panel('prAuc', 400, 'PR-AUC on unlabelled tracks', 0)}${legend}</svg>`;
   fs.writeFileSync(file.replace(/\.png$/, '.svg'), svg);
   try {
     const { chromium } = await import('playwright-core');
@@ -295,5 +297,10 @@ fs.mkdirSync(cacheDir, { recursive: true });
 const result: Record<string, unknown> = { date: new Date().toISOString() };
 if (part === 'all' || part === 'speed') result.speed = await speed();
 if (part === 'all' || part === 'quality') result.quality = await quality();
-fs.writeFileSync(path.join(outDir, 'tags.json'), `${JSON.stringify(result, null, 2)}\n`);
-console.log(`results: ${path.join(outDir, 'tags.json')}`);
+// Redraws the chart from a stored quality run.
+if (part === 'chart') await chart((JSON.parse(fs.readFileSync(path.join(outDir, 'tags-quality.json'), 'utf8')) as { quality: Cell[] }).quality, path.join(outDir, 'tags.png'));
+if (part !== 'chart') {
+  const file = path.join(outDir, part === 'all' ? 'tags.json' : `tags-${part}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`results: ${file}`);
+}
