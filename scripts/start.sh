@@ -7,8 +7,8 @@ cd "$EARMARK_ROOT"
 bash scripts/setup.sh
 if ! node -e "require('electron')" >/dev/null 2>&1; then
   echo "earmark: downloading Electron's binary..." >&2
-  if ! node node_modules/electron/install.js; then
-    echo "earmark: Electron's binary is missing and could not be downloaded (no internet access?)." >&2
+  if ! node node_modules/electron/install.js 2>/tmp/earmark-electron-install.log; then
+    echo "earmark: Electron's binary is missing and could not be downloaded (no internet access?); details in /tmp/earmark-electron-install.log" >&2
     echo "earmark: the same app runs in a browser: npx earmark serve" >&2
     exit 1
   fi

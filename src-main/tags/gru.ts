@@ -134,8 +134,8 @@ function run(v: Pick<Vars, 'wx' | 'wh' | 'bx' | 'bh'> | Record<'wx' | 'wh' | 'bx
     const z = tf.slice(zr, [0, 0], [b, units]);
     const r = tf.slice(zr, [0, units], [b, units]);
     const cand = tf.tanh(tf.add(xn[t]!, tf.mul(r, tf.slice(hh, [0, 2 * units], [b, units]))));
-    const next = tf.add(cand, tf.mul(z, tf.sub(h, cand))) as tf.Tensor2D;
-    h = t < batch.firstFull ? (tf.add(h, tf.mul(masks[t]!, tf.sub(next, h))) as tf.Tensor2D) : next;
+    const next = tf.add<tf.Tensor2D>(cand, tf.mul(z, tf.sub(h, cand)));
+    h = t < batch.firstFull ? tf.add<tf.Tensor2D>(h, tf.mul(masks[t]!, tf.sub(next, h))) : next;
   }
   return h;
 }
@@ -213,7 +213,7 @@ export function trainGru(data: GruData, tagIds: readonly number[], inputDim: num
           const bce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, y)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
           const data_ = tf.div(tf.sum(tf.mul(bce, tf.tensor2d(wb, [b, nTags]))), Math.max(1, labelled));
           const penalty = tf.mul(l2, tf.addN([tf.sum(tf.square(v.wx)), tf.sum(tf.square(v.wh)), tf.sum(tf.square(v.wo))]));
-          return tf.add(data_, penalty) as tf.Scalar;
+          return tf.add<tf.Scalar>(data_, penalty);
         }, false, [v.wx, v.wh, v.bx, v.bh, v.wo, v.bo]);
         cost?.dispose();
       }
