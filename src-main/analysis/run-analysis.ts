@@ -135,6 +135,7 @@ async function execute(db: Db, options: AnalysisOptions, gate: PauseGate): Promi
     if (stop.signal.aborted) throw new CancelledError('analysis cancelled');
 
     const tracker = new ProgressTracker('analyze', queue.length);
+    const analysedIds: number[] = [];
     options.onProgress?.(tracker.snapshot());
     const laneLoop = async (lane: Lane): Promise<void> => {
       const cancelLane = () => {
@@ -151,6 +152,7 @@ async function execute(db: Db, options: AnalysisOptions, gate: PauseGate): Promi
           const outcome = await analyseOne(lane, track);
           if (outcome === 'cancelled') return;
           const finished = stats.record(db, key, info, track, outcome);
+          if (finished.status === 'done') analysedIds.push(finished.trackId);
           tracker.done++;
           if (finished.status === 'error') tracker.failed++;
           options.onTrackDone?.(finished);
@@ -164,6 +166,13 @@ async function execute(db: Db, options: AnalysisOptions, gate: PauseGate): Promi
       }
     };
     const loops = await Promise.allSettled(lanes.map(laneLoop));
+    // Tracks analysed now get the user's tag predictions without a retrain
+    // (also when cancelled: what was stored is complete). Loaded on use: it
+    // pulls in the tag models' TensorFlow.js code.
+    if (analysedIds.length > 0) {
+      const { predictForTracks } = await import('../tags/predict.js');
+      await predictForTracks(db, analysedIds);
+    }
     const fatal = loops.find((l) => l.status === 'rejected');
     if (fatal) throw fatal.reason;
     if (options.signal?.aborted) {

@@ -119,14 +119,22 @@ interface Vars {
   bo: tf.Variable;
 }
 
+/**
+ * Splits [steps, b, k] into per-step [b, k] tensors. Not tf.unstack: its
+ * gradient fails when there is a single step (songs of one segment).
+ */
+function splitSteps(t: tf.Tensor, steps: number, b: number, k: number): tf.Tensor2D[] {
+  return Array.from({ length: steps }, (_, s) => tf.reshape(tf.slice(t, [s, 0, 0], [1, b, k]), [b, k]));
+}
+
 /** Final hidden states [batch, units] for a batch (inside a tidy). */
 function run(v: Pick<Vars, 'wx' | 'wh' | 'bx' | 'bh'> | Record<'wx' | 'wh' | 'bx' | 'bh', tf.Tensor>, batch: Batch, b: number, dim: number, units: number, inputDropout: number, seed: number): tf.Tensor2D {
   let x: tf.Tensor = tf.tensor3d(batch.x, [batch.steps, b, dim]);
   if (inputDropout > 0) x = tf.dropout(x, inputDropout, undefined, seed);
   const xp = tf.add(mm(tf.reshape(x, [batch.steps * b, dim]), v.wx), v.bx).reshape([batch.steps, b, 3 * units]);
-  const xzr = tf.unstack(tf.slice(xp, [0, 0, 0], [batch.steps, b, 2 * units]));
-  const xn = tf.unstack(tf.slice(xp, [0, 0, 2 * units], [batch.steps, b, units]));
-  const masks = batch.firstFull > 0 ? tf.unstack(tf.tensor3d(batch.m, [batch.steps, b, 1])) : [];
+  const xzr = splitSteps(tf.slice(xp, [0, 0, 0], [batch.steps, b, 2 * units]), batch.steps, b, 2 * units);
+  const xn = splitSteps(tf.slice(xp, [0, 0, 2 * units], [batch.steps, b, units]), batch.steps, b, units);
+  const masks = batch.firstFull > 0 ? splitSteps(tf.tensor3d(batch.m, [batch.steps, b, 1]), batch.steps, b, 1) : [];
   let h: tf.Tensor2D = tf.zeros([b, units]);
   for (let t = 0; t < batch.steps; t++) {
     const hh = tf.add(mm(h, v.wh), v.bh);

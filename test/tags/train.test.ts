@@ -16,6 +16,7 @@ import { ensureTagBackend } from '../../src-main/tags/tf-backend.js';
 import { readModel, parseModel, serialiseModel } from '../../src-main/tags/model-store.js';
 import { loadTrainingData } from '../../src-main/tags/training-data.js';
 import { addSyntheticLibrary, labelByClass, BASE_MODEL, type SyntheticLibrary } from './fixtures.js';
+import { runCli } from '../cli/cli-helpers.js';
 
 /** Small and fast: few GRU steps; the logic is the same at any size. */
 const FAST = { targetUpdates: 12, units: 32 } as const;
@@ -161,4 +162,19 @@ test('a damaged model file is refused with a message naming it', () => {
   assert.equal(parseModel(good, 'x/model.json').embeddingDim, 2);
   assert.throws(() => parseModel('{"format":"earmark-tag-model","formatVersion":1,"baseModelId":"m","embeddingDim":2,"seed":1,"parts":[{"projection":{"inputDim":2,"outputDim":1,"matrix":{"$f32":"AAAAAA=="},"offset":{"$f32":"AAAAAA=="}},"gru":null,"heads":[]}]}', 'x/model.json'), /x\/model\.json is invalid: part 0 projection matrix has 1 numbers, expected 2/);
   assert.throws(() => parseModel('{oops', 'y/model.json'), /y\/model\.json is not valid JSON/);
+});
+
+// Song level: the synthetic base model has no manifest, so trackDetail lists
+// no segments here; per-segment values come from userTagsForTrack, tested above.
+test('earmark show --json gains userTags', async (t) => {
+  const { db, dir, lib } = setup(t);
+  await trainTagModels(db, { dataDir: dir, seed: 5, settings: FAST });
+  const id = lib.ids[0]!;
+  const r = await runCli(dir, path.join(dir, 'lib.db'), ['--json', 'show', String(id)]);
+  assert.equal(r.code, 0, r.stderr);
+  const shown = JSON.parse(r.stdout) as { userTags: Record<string, { probability: number | null; label: string | null }>; };
+  const expected = userTagsForTrack(db, id);
+  assert.deepEqual(shown.userTags, expected.song);
+  assert.equal(shown.userTags['Rainy Sunday']!.label, 'yes');
+  assert.ok(typeof shown.userTags['Rainy Sunday']!.probability === 'number');
 });

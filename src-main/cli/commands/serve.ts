@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { InvalidArgumentError } from 'commander';
 import type { RegisterCommand } from './index.js';
-import { startServer } from '../../server/http-server.js';
 import { isLoopbackHost } from '../../server/access.js';
 import { printLine } from '../output.js';
 
@@ -46,6 +45,9 @@ export const register: RegisterCommand = (program, getContext) => {
       if (!isLoopbackHost(opts.host)) {
         process.stderr.write(`earmark: warning: serving on ${opts.host}: other machines on the network can reach this server (the token still guards it; traffic is not encrypted)\n`);
       }
+      // Loaded on use: the server pulls in the whole core (TensorFlow.js
+      // included), which every other command would pay for at start-up.
+      const { startServer } = await import('../../server/http-server.js');
       const server = await startServer({ db: ctx.db, dbPath: ctx.dbPath, dataDir: ctx.dataDir, env: ctx.env, host: opts.host, port: opts.port });
       // Signals are handled before the address is printed: whoever reads it may stop the server at once.
       const stopped = new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import type { RegisterCommand } from './index.js';
-import { topTags, trackDetail, type TrackDetail } from '../../analysis/track-detail.js';
+import { topTags, trackDetail, type TrackDetail, type SegmentDetail } from '../../analysis/track-detail.js';
+import { userTagsForTrack, type UserTagValue } from '../../tags/user-tags-view.js';
 import { UsageError } from '../../core/errors.js';
 import { formatSeconds, printJson, printLine } from '../output.js';
 
@@ -7,7 +8,18 @@ function bar(p: number, width = 20): string {
   return '█'.repeat(Math.round(Math.max(0, Math.min(1, p)) * width));
 }
 
-function printDetail(d: TrackDetail, top: number, perSegment: number): void {
+/** `show --json`: the base tagger's view plus the user's tags at song and segment level. */
+export interface ShownTrack extends Omit<TrackDetail, 'segments'> {
+  readonly userTags: Record<string, UserTagValue>;
+  readonly segments: readonly (SegmentDetail & { readonly userTags: Record<string, number> })[];
+}
+
+function withUserTags(db: Parameters<typeof userTagsForTrack>[0], d: TrackDetail): ShownTrack {
+  const u = userTagsForTrack(db, d.id);
+  return { ...d, userTags: u.song, segments: d.segments.map((s, i) => ({ ...s, userTags: u.segments[i] ?? {} })) };
+}
+
+function printDetail(d: ShownTrack, top: number, perSegment: number): void {
   const m = d.metadata;
   const field = (label: string, value: string | number | null) => {
     if (value !== null && value !== '') printLine(`${label.padEnd(10)}${value}`);
@@ -33,6 +45,17 @@ function printDetail(d: TrackDetail, top: number, perSegment: number): void {
     return;
   }
   field('Analysis', `${a.modelId} ${a.modelVersion}, ${a.segmentCount ?? 0} segments, ${a.analysedAt.slice(0, 10)}${state}`);
+  const own = Object.entries(d.userTags);
+  if (own.length > 0) {
+    printLine();
+    printLine('Your tags (label; predicted probability)');
+    const w = Math.max(...own.map(([t]) => t.length));
+    for (const [tag, v] of own) {
+      const label = v.label === null ? '   ' : v.label.padEnd(3);
+      const p = v.probability === null ? 'not trained' : `${v.probability.toFixed(2)}  ${bar(v.probability)}`;
+      printLine(`  ${tag.padEnd(w)}  ${label}  ${p}`);
+    }
+  }
   if (!d.baseTags) return;
   printLine();
   printLine('Top tags (mean over segments; max in brackets)');
@@ -65,7 +88,7 @@ export const register: RegisterCommand = (program, getContext) => {
       if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a whole number >= 1, not ${opts.top}`);
       if (!Number.isInteger(perSegment) || perSegment < 1) throw new UsageError(`--per-segment must be a whole number >= 1, not ${opts.perSegment}`);
       const ctx = getContext();
-      const detail = trackDetail(ctx.db, track, ctx.env);
+      const detail = withUserTags(ctx.db, trackDetail(ctx.db, track, ctx.env));
       if (ctx.json) printJson(detail);
       else printDetail(detail, top, perSegment);
     });
