@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README quick start: sets everything up, makes a small demo library of
 # real audio files with ffmpeg (a few formats, non-ASCII tags), scans it into
-# a demo database and shows what Earmark found. Safe to run again: the
+# a demo database, installs the base model (from ../shared when it is there,
+# else downloaded and verified), analyses every track and shows what Earmark
+# found and heard. Safe to run again: the
 # library is made once, and the second scan only looks for changes.
 source "$(dirname "$0")/env.sh"
 cd "$EARMARK_ROOT"
@@ -43,3 +45,23 @@ node bin/earmark.js ls --sort artist
 echo
 echo "== earmark stats"
 node bin/earmark.js stats
+
+echo
+echo "== earmark models install"
+if ! node bin/earmark.js models list --json | grep -q '"installed": *true'; then
+  weights="$EARMARK_ROOT/../shared/models/choi-crnn-msd/music_tagger_crnn_weights_tensorflow.h5"
+  if [ -f "$weights" ]; then node bin/earmark.js models install --from "$weights"
+  else node bin/earmark.js models install
+  fi
+fi
+echo
+echo "== earmark analyze"
+node bin/earmark.js analyze
+echo
+echo "== earmark show (the chord)"
+node bin/earmark.js show "$demo_lib/Sinfonía Sintética/02 Acorde.mp3" --top 5
+echo
+echo "== earmark search 'msd:electronic>0.1 sort:-msd:electronic'"
+node bin/earmark.js search 'msd:electronic>0.1 sort:-msd:electronic'
+echo
+echo "Demo data: $EARMARK_HOME (database earmark.db). Try: EARMARK_HOME=$EARMARK_HOME node bin/earmark.js serve"
