@@ -164,8 +164,9 @@ test('first run to playlist in a real browser', { timeout: 900_000 }, async (t) 
     await page.getByTestId('result-count').filter({ hasText: /^5 tracks$/ }).waitFor();
     const noises = await shownTitles(page);
     await row(page, noises[0]!).click();
-    await row(page, noises[1]!).click({ modifiers: ['ControlOrMeta'] });
-    await row(page, noises[3]!).click({ modifiers: ['ControlOrMeta'] });
+    // One of each colour of noise (white, brown, pink): a fair few-shot "no".
+    await row(page, noises[2]!).click({ modifiers: ['ControlOrMeta'] });
+    await row(page, noises[4]!).click({ modifiers: ['ControlOrMeta'] });
     await selection.getByText('3 selected').waitFor();
     await selection.getByRole('button', { name: 'No' }).click();
     await page.getByText(/3 tracks labelled no/).waitFor();
