@@ -34,12 +34,8 @@ export function fitProjection(rows: Float32Array, dim: number, components: numbe
       sd[d]! += v * v;
     }
   }
-  // The base model's embedding is already normalised part by part, so every
-  // dimension keeps its own scale: standardising would blow near-constant
-  // dimensions up to the size of the informative ones. (Env switch for the
-  // quality benchmark only.)
-  const standardise = process.env.EARMARK_TAGS_STANDARDISE === '1';
-  for (let d = 0; d < dim; d++) sd[d] = standardise ? Math.sqrt(sd[d]! / (n - 1)) || 1 : 1;
+  // A constant dimension carries nothing: give it unit scale instead of dividing by zero.
+  for (let d = 0; d < dim; d++) sd[d] = Math.sqrt(sd[d]! / (n - 1)) || 1;
   // Covariance of the standardised data (dim x dim), one float32 matrix product on the tfjs backend.
   const z = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) z[i * dim + d] = (rows[i * dim + d]! - mean[d]!) / sd[d]!;
@@ -54,15 +50,10 @@ export function fitProjection(rows: Float32Array, dim: number, components: numbe
   );
   const { vectors, values } = topEigen(cov, dim, p, seed);
   const floor = Math.max(1e-6, (values[0] ?? 1) * 1e-4);
-  const whiten = process.env.EARMARK_TAGS_WHITEN === '1';
   const matrix = new Float32Array(dim * p);
   const offset = new Float32Array(p);
   for (let j = 0; j < p; j++) {
-    // No whitening: components keep their relative variance, so the models'
-    // L2 penalty favours the directions in which the library really varies
-    // instead of amplifying its faintest ones (which few labels cannot tell
-    // from noise). One common scale puts the first component at unit variance.
-    const scale = whiten ? 1 / Math.sqrt(Math.max(values[j]!, floor)) : 1 / Math.sqrt(Math.max(values[0]!, floor));
+    const scale = 1 / Math.sqrt(Math.max(values[j]!, floor));
     let off = 0;
     for (let d = 0; d < dim; d++) {
       const w = (vectors[d * p + j]! / sd[d]!) * scale;
