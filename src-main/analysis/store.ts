@@ -90,7 +90,8 @@ export function saveTrackError(db: Db, model: ModelKey, track: TrackRef, message
   })();
 }
 
-interface AnalysisRow {
+/** A row of `analyses` as stored (BLOBs are float32). */
+export interface AnalysisRow {
   track_id: number;
   model_id: string;
   model_version: string;

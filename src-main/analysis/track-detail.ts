@@ -10,6 +10,7 @@ import { NotFoundError } from '../core/errors.js';
 import { installedBaseModel } from '../model/registry.js';
 import { blobToFloat32 } from './blobs.js';
 import { modelTagNames } from './model-tags.js';
+import type { AnalysisRow as StoredAnalysisRow } from './store.js';
 
 /** Tag name to probability, in the model's tag order. */
 export type TagProbabilities = Record<string, number>;
@@ -87,17 +88,7 @@ interface TrackRow {
   bitrate: number | null;
 }
 
-interface AnalysisRow {
-  model_id: string;
-  model_version: string;
-  status: 'done' | 'error';
-  error: string | null;
-  content_hash: string | null;
-  segment_count: number | null;
-  tags_mean: Buffer | null;
-  tags_max: Buffer | null;
-  analysed_at: number;
-}
+type AnalysisRow = Omit<StoredAnalysisRow, 'track_id' | 'embedding_mean'>;
 
 /** Finds a track by id (all digits) or by path (relative to the working directory); throws NotFoundError naming what was asked. */
 export function resolveTrackId(db: Db, idOrPath: string, cwd: string = process.cwd()): number {

@@ -18,6 +18,7 @@ import { openDatabase, type Db } from '../../src-main/db/database.js';
 import { loadBaseModels, vocabularyOf, type BaseModelVocabulary } from '../../src-main/search/base-models.js';
 import { search } from '../../src-main/search/search.js';
 import { repoRoot, sharedDir } from '../helpers/tmp.js';
+import { rng } from '../helpers/rng.js';
 
 const TRACKS = Math.max(1000, Number(process.env.EARMARK_BENCH_SEARCH_TRACKS ?? 100_000));
 const RUNS = Math.max(5, Number(process.env.EARMARK_BENCH_RUNS ?? 20));
@@ -28,16 +29,6 @@ const GENERATOR_VERSION = 1;
 const USER_TAGS = ['warm', 'driving', 'late night', 'focus', 'melancholic'];
 const SEGMENTS_PER_TRACK = 8;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The base model as installed: tags and embedding size from the manifest, else the reference file and 480. */
 function modelInfo(): { model: BaseModelVocabulary; dim: number } {

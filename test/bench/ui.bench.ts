@@ -21,6 +21,7 @@ import type { Page } from 'playwright-core';
 import { openDatabase } from '../../src-main/db/database.js';
 import { repoRoot } from '../helpers/tmp.js';
 import { launchBrowser, startServe } from '../ui/harness.js';
+import { rng } from '../helpers/rng.js';
 
 const TRACKS = Math.max(1000, Number(process.env.EARMARK_BENCH_UI_TRACKS ?? 100_000));
 const TARGET_FIRST_ROWS_MS = 1500;
@@ -31,16 +32,6 @@ const WORDS = ['love', 'night', 'day', 'blue', 'road', 'heart', 'fire', 'rain', 
 const GENRES = ['Rock', 'Pop', 'Jazz', 'Soul', 'Electronic', 'Hip-Hop', 'Classical', 'Folk', 'Metal', 'Blues'];
 const USER_TAGS = ['warm', 'driving', 'focus'];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A plain library: tracks with metadata, analysed, three user tags with predictions for every track. */
 function generate(file: string): void {

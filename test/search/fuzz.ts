@@ -1,16 +1,6 @@
 /** Seeded random query strings for the parser and execution fuzz tests. */
 
-/** Mulberry32: a tiny seeded generator, so a failure reproduces. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../helpers/rng.js';
 
 /** Pieces that are close to the grammar, so the fuzz reaches deep into it, plus raw noise. */
 export const FUZZ_PIECES = [
