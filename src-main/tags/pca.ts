@@ -23,7 +23,11 @@ export const DEFAULT_COMPONENTS = 64;
 export function fitProjection(rows: Float32Array, dim: number, components: number, seed: number): Projection {
   const n = Math.floor(rows.length / dim);
   if (n < 2) throw new Error(`need at least 2 segment embeddings to fit the input projection, got ${n}`);
-  const p = Math.max(1, Math.min(components, dim, n - 1));
+  // Whitening p components needs many more samples than p: n points whitened
+  // in n - 1 dimensions are all equally far apart (a simplex), which erases
+  // exactly what a small library's labels should learn from. So keep at
+  // least 10 samples per component.
+  const p = Math.max(1, Math.min(components, dim, n - 1, Math.floor(n / 10)));
   const mean = new Float64Array(dim);
   const sd = new Float64Array(dim);
   for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d]! += rows[i * dim + d]!;
