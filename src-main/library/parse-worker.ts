@@ -10,6 +10,7 @@ import { sampledContentHash } from './content-hash.js';
 import { readMetadata } from './metadata.js';
 import { openablePath } from './track-path.js';
 import type { ParseRequest, ParseResponse } from './protocol.js';
+import { fsErrorText } from './fs-errors.js';
 
 async function handle(req: ParseRequest): Promise<ParseResponse> {
   const fsPath = typeof req.path === 'string' ? req.path : Buffer.from(req.path);
@@ -17,7 +18,7 @@ async function handle(req: ParseRequest): Promise<ParseResponse> {
   try {
     fd = fs.openSync(fsPath, 'r');
   } catch (err) {
-    return { id: req.id, ok: false, contentHash: null, error: `cannot open file: ${describeFsError(err)}` };
+    return { id: req.id, ok: false, contentHash: null, error: `cannot open file: ${fsErrorText(err)}` };
   }
   try {
     let contentHash: string;
@@ -26,7 +27,7 @@ async function handle(req: ParseRequest): Promise<ParseResponse> {
       sizeBytes = fs.fstatSync(fd).size;
       contentHash = sampledContentHash(fd, sizeBytes);
     } catch (err) {
-      return { id: req.id, ok: false, contentHash: null, error: `cannot read file: ${describeFsError(err)}` };
+      return { id: req.id, ok: false, contentHash: null, error: `cannot read file: ${fsErrorText(err)}` };
     }
     try {
       const meta = await readMetadata(openablePath(fsPath, fd), fd, sizeBytes);
@@ -39,22 +40,6 @@ async function handle(req: ParseRequest): Promise<ParseResponse> {
   }
 }
 
-function describeFsError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOENT':
-      return 'file vanished';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'EIO':
-      return 'input/output error';
-    default:
-      return e.code ?? e.message;
-  }
-}
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker.js must run as a worker thread');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { decodePath } from './track-path.js';
 import { isAudioName } from './formats.js';
+import { fsErrorText } from './fs-errors.js';
 
 /** An audio file found by the walk, with the one stat a scan needs. */
 export interface FoundFile {
@@ -128,19 +129,4 @@ async function* statEntries(paths: readonly Buffer[], visited: Set<string>, stac
   for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
 }
 
-export function fsErrorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOENT':
-      return 'not found';
-    case 'ENOTDIR':
-      return 'not a folder';
-    case 'EIO':
-      return 'input/output error';
-    default:
-      return e.code ?? e.message;
-  }
-}
+export { fsErrorText } from './fs-errors.js';
