@@ -8,12 +8,11 @@ import { ensureTagBackend } from './tf-backend.js';
 import { stratifiedFolds } from './folds.js';
 import { rocAuc, prAuc, bestF1Threshold } from './metrics.js';
 import { predictPart } from './inference.js';
+import { chooseModel, foldAdvantage } from './selection.js';
 import type { CandidateQuality, LearningPoint, ModelKind, SkippedTag, TagHead, TagQuality, TrainOutcome, TrainSettings } from './types.js';
 
 /** A tag needs at least this many yes and this many no labels (on analysed tracks) to be trained. */
 export const MIN_LABELS_PER_CLASS = 3;
-/** The GRU must beat the baseline's CV PR-AUC by this much to be chosen: the simpler model wins ties. */
-export const GRU_MARGIN = 0.01;
 export const LEARNING_FRACTIONS = [0.25, 0.5, 0.75, 1] as const;
 
 export interface TrainerTag {
@@ -96,12 +95,12 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
   const useGru = !settings.noGru;
   const gruOptions = (purpose: string) => ({ seed: Rng.derive(seed, purpose).int(), units: settings.units ?? 32, targetUpdates: settings.targetUpdates ?? 60 });
 
-  const oof = new Map<number, { logreg: Map<number, number>; gru: Map<number, number> | null; k: number }>();
+  const oof = new Map<number, { logreg: Map<number, number>; gru: Map<number, number> | null; k: number; folds: ReadonlyMap<number, number> }>();
   const cvJobs: { job: GruJob; tags: TrainerTag[]; test: number[] }[] = [];
   for (const [k, tags] of [...groups].sort((a, b) => a[0] - b[0])) {
     check();
     const folds = stratifiedFolds(tags.map((t) => t.labels), k, Rng.derive(seed, `folds-${k}`));
-    for (const t of tags) oof.set(t.id, { logreg: logregOof(t.labels, folds, k, data, p), gru: useGru ? new Map() : null, k });
+    for (const t of tags) oof.set(t.id, { logreg: logregOof(t.labels, folds, k, data, p), gru: useGru ? new Map() : null, k, folds });
     const tracks = [...folds.keys()].sort((a, b) => a - b);
     for (let f = 0; f < k && useGru; f++) {
       const train = tracks.filter((id) => folds.get(id) !== f);
@@ -134,7 +133,11 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
     const y = ids.map((id) => t.labels.get(id)!);
     const lr = candidate(ids.map((id) => o.logreg.get(id)!), y);
     const gr = o.gru ? candidate(ids.map((id) => o.gru!.get(id)!), y) : null;
-    const chosen: ModelKind = gr && (gr.prAuc ?? 0) > (lr.prAuc ?? 0) + GRU_MARGIN ? 'gru' : 'logreg';
+    const gruOof = o.gru;
+    const advantage = gruOof
+      ? foldAdvantage(ids, (id) => t.labels.get(id)!, (id) => o.folds.get(id)!, (id) => gruOof.get(id)!, (id) => o.logreg.get(id)!)
+      : null;
+    const chosen: ModelKind = chooseModel(advantage);
     const chosenScores = ids.map((id) => (chosen === 'gru' ? o.gru!.get(id)! : o.logreg.get(id)!));
     const th = bestF1Threshold(chosenScores, y);
     const c = count(t.labels);
@@ -150,7 +153,8 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
       nNo: c.no,
       details: {
         k: o.k,
-        selectedBy: 'pr_auc',
+        selectedBy: 'pr_auc_one_se',
+        gruAdvantage: advantage && { meanPrAuc: advantage.mean, standardError: Number.isFinite(advantage.standardError) ? advantage.standardError : null, folds: advantage.folds },
         candidates: { gru: gr, logreg: lr },
         learningCurve: { model: 'logreg', points: learningCurve(t, data, p, lr, seed) },
       },

@@ -32,7 +32,13 @@ export interface TagQuality {
   readonly details: {
     /** Folds of the cross-validation: min(5, minority label count). */
     readonly k: number;
-    readonly selectedBy: 'pr_auc';
+    /**
+     * How the model was chosen: 'pr_auc_one_se' (selection.ts) is the GRU only when its fold-by-fold
+     * PR-AUC advantage exceeds its standard error; models trained before it say 'pr_auc'.
+     */
+    readonly selectedBy: 'pr_auc' | 'pr_auc_one_se';
+    /** The GRU's paired CV advantage over the baseline (null when no GRU was fitted). */
+    readonly gruAdvantage?: { readonly meanPrAuc: number; readonly standardError: number | null; readonly folds: number } | null;
     readonly candidates: { readonly gru: CandidateQuality | null; readonly logreg: CandidateQuality };
     readonly learningCurve: { readonly model: 'logreg'; readonly points: readonly LearningPoint[] };
     /** Set when the tag was not retrained and its part was copied from an earlier model. */

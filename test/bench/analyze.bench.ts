@@ -79,11 +79,15 @@ async function main(): Promise<void> {
     // 2. The same segments' log-mels, precomputed here, then the CNN alone through 2 workers.
     rss.setPhase('precompute log-mels');
     const perTrack: Float32Array[][] = [];
+    const frontEndT0 = performance.now();
     for (const f of files) {
       const segs: Float32Array[] = [];
       for await (const s of decodeSegments(f, { maxSegments: defaultSettings.maxSegmentsPerTrack })) segs.push(s.data);
       perTrack.push(segs);
     }
+    // One track at a time with nothing else running: ffmpeg's decode and resample plus the
+    // log-mel, i.e. the CPU the front end needs per segment (the CNN-only run skips it).
+    const frontEndSec = (performance.now() - frontEndT0) / 1000;
     const cnnSegments = perTrack.reduce((n, s) => n + s.length, 0);
     if (cnnSegments !== e2e.segments) throw new Error(`the end-to-end run made ${e2e.segments} segments, the precomputation ${cnnSegments}`);
     rss.setPhase('cnn-only');
@@ -116,6 +120,12 @@ async function main(): Promise<void> {
     const storage = analysisStorage(db, model.id);
     const e2eRate = e2e.segments / e2eRunSec;
     const cnnRate = cnnSegments / cnnSec;
+    // The best a CPU-bound pipeline can do on these cores if decoding overlapped the CNN
+    // perfectly and the CNN kept its CNN-only speed: every segment costs cores/cnnRate
+    // core-seconds of CNN plus frontEndPerSegSec of front end.
+    const cores = os.cpus().length;
+    const frontEndPerSegSec = frontEndSec / cnnSegments;
+    const ceilingRate = cores / (cores / cnnRate + frontEndPerSegSec);
     const segmentsPer4MinTrack = windowCount(240 * SAMPLE_RATE_HZ);
     const byPhase = (p: string) => rss.samples.filter((s) => s.phase === p).map((s) => s.rssMb);
     const e2eRss = byPhase('end-to-end');
@@ -141,6 +151,8 @@ async function main(): Promise<void> {
       },
       cnnOnly: { wallSec: round(cnnSec), segmentsPerSec: round(cnnRate) },
       ratioEndToEndOverCnnOnly: round(e2eRate / cnnRate),
+      frontEnd: { perSegmentSec: round(frontEndPerSegSec * 1000) / 1000, note: 'decode + resample + log-mel, one segment at a time, nothing else running' },
+      cpuBoundCeiling: { segmentsPerSec: round(ceilingRate), ratio: round(ceilingRate / cnnRate), note: `${cores} cores shared by the CNN and the front end, perfect overlap, CNN at its CNN-only speed` },
       sameProbabilitiesMaxAbsDiff: maxDiff,
       rss: {
         peakMb: Math.max(...rss.samples.map((s) => s.rssMb)),
@@ -160,6 +172,8 @@ async function main(): Promise<void> {
     console.log(`  end to end   ${result.endToEnd.segmentsPerSec} segments/s (${mark(e2eRate >= 4)} 4), ${result.endToEnd.fourMinuteTracksPerMin} four-minute tracks/min; start-up ${result.endToEnd.startupSec} s`);
     console.log(`  CNN only     ${result.cnnOnly.segmentsPerSec} segments/s on the same segments`);
     console.log(`  ratio        ${result.ratioEndToEndOverCnnOnly} (${mark(result.ratioEndToEndOverCnnOnly >= 0.9)} 0.9); model waited ${result.endToEnd.modelWaitedForDecoderSec} s for the decoder in all`);
+    console.log(`  front end    ${(frontEndPerSegSec * 1000).toFixed(0)} ms of CPU per segment (decode, resample, log-mel; one at a time)`);
+    console.log(`  ceiling      ${result.cpuBoundCeiling.segmentsPerSec} segments/s, ratio ${result.cpuBoundCeiling.ratio}: the most ${cores} cores allow when the front end shares them with a CNN at its CNN-only speed`);
     console.log(`  same probabilities in both runs: max |diff| ${maxDiff.toExponential(1)}`);
     console.log(`  RSS          peak ${result.rss.peakMb} MB; end-to-end mean ${result.rss.endToEndFirstHalfMeanMb} MB (first half) vs ${result.rss.endToEndSecondHalfMeanMb} MB (second half)`);
     console.log(`  database     ${storage.bytesPerTrack ?? '?'} bytes per track (${result.database.payloadBytesPerTrack} of float32 data, ${result.database.segmentsPerTrack} segments per track)`);
