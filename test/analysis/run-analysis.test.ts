@@ -136,3 +136,36 @@ test('with no model installed the analysis says how to install one', async (t) =
   addTrack(db, '/music/a.mp3');
   await assert.rejects(runAnalysis(db, { env: { ...process.env, EARMARK_HOME: home } }), /no base model is installed: run `earmark models install`/);
 });
+
+test('worker lanes (ffmpeg read in the main thread, log-mel and CNN in the worker) store exactly what the inline lane stores', async (t) => {
+  const lib = await libraryWithModel(t);
+  const { db } = lib;
+  // 70 s: two full windows and an 11.8 s remainder, kept as a third, zero-padded segment.
+  const long = addTrack(db, makeAudio(path.join(lib.dir, 'long.ogg'), { durationSec: 70, source: 'anoisesrc=d=70:c=brown' }));
+  const corruptFile = path.join(lib.dir, 'corrupt.mp3');
+  fs.writeFileSync(corruptFile, Buffer.from('not audio\n'.repeat(200)));
+  const corrupt = addTrack(db, corruptFile);
+  const stored = () => db.prepare('SELECT idx, start_sec, end_sec, probs, embedding FROM segments WHERE track_id = ? ORDER BY idx').all(long) as { idx: number; start_sec: number; end_sec: number; probs: Buffer; embedding: Buffer }[];
+
+  const viaWorker = await runAnalysis(db, { workers: 1, env: lib.env });
+  assert.deepEqual([viaWorker.analysed, viaWorker.failed, viaWorker.segments], [1, 1, 3]);
+  assert.deepEqual(viaWorker.laneTensors.map((l) => l.last - l.ready), [0], 'the worker leaks no tensors');
+  const workerRows = stored();
+  const workerError = db.prepare('SELECT error FROM analyses WHERE track_id = ?').pluck().get(corrupt) as string;
+  assert.ok(workerError.includes(corruptFile), workerError);
+
+  db.prepare("UPDATE analyses SET model_version = '0.9.0'").run();
+  const inline = await runAnalysis(db, { workers: 0, env: lib.env });
+  assert.deepEqual([inline.analysed, inline.failed, inline.segments], [1, 1, 3]);
+  const inlineRows = stored();
+  assert.deepEqual(workerRows.map((r) => [r.idx, r.start_sec, r.end_sec]), inlineRows.map((r) => [r.idx, r.start_sec, r.end_sec]));
+  assert.ok(Math.abs(workerRows[2]!.end_sec - 70) < 0.1, `the last segment ends with the audio: ${workerRows[2]!.end_sec}`);
+  workerRows.forEach((w, i) => {
+    const a = new Float32Array(w.probs.buffer.slice(w.probs.byteOffset, w.probs.byteOffset + w.probs.byteLength));
+    const b = new Float32Array(inlineRows[i]!.probs.buffer.slice(inlineRows[i]!.probs.byteOffset, inlineRows[i]!.probs.byteOffset + inlineRows[i]!.probs.byteLength));
+    const maxDiff = a.reduce((m, v, k) => Math.max(m, Math.abs(v - b[k]!)), 0);
+    assert.ok(maxDiff < 1e-5, `segment ${i}: probabilities differ by ${maxDiff}`);
+    assert.equal(w.embedding.length, inlineRows[i]!.embedding.length);
+  });
+  assert.equal(db.prepare('SELECT error FROM analyses WHERE track_id = ?').pluck().get(corrupt), workerError, 'the same error either way');
+});

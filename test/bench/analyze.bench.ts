@@ -99,7 +99,8 @@ async function main(): Promise<void> {
     await Promise.all(
       workers.map(async (w) => {
         for (let i = next++; i < perTrack.length; i = next++) {
-          const out = await w.predict(perTrack[i]!);
+          const out = await w.predict(perTrack[i]!, 'logmel');
+          if (out.type !== 'predicted') throw new Error('the CNN-only run was cancelled');
           firstProbs[i] = out.probs;
         }
       }),
