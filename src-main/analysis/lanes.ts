@@ -48,6 +48,11 @@ export interface Lane {
   close(): Promise<void>;
 }
 
+/** The catalogue's duration as the decoder's hint; none when unknown (the decoder probes the file). */
+function durationHint(track: PendingTrack): { durationSecHint?: number } {
+  return track.durationSec !== null && track.durationSec > 0 ? { durationSecHint: track.durationSec } : {};
+}
+
 export class WorkerLane implements Lane {
   lastTensors: number;
   private controller: AbortController | undefined;
@@ -75,7 +80,12 @@ export class WorkerLane implements Lane {
     const { signal } = controller;
     // A function, not the property: cancel() flips it while this awaits.
     const cancelled = (): boolean => signal.aborted;
-    const windows = decodeWindows(track.file, { signal, maxSegments: this.init.maxSegments, ...(this.init.ffmpegPath ? { ffmpegPath: this.init.ffmpegPath } : {}) })[Symbol.asyncIterator]();
+    const windows = decodeWindows(track.file, {
+      signal,
+      maxSegments: this.init.maxSegments,
+      ...(this.init.ffmpegPath ? { ffmpegPath: this.init.ffmpegPath } : {}),
+      ...durationHint(track),
+    })[Symbol.asyncIterator]();
     const kept: { startSec: number; endSec: number; probs: Float32Array; embedding: Float32Array }[] = [];
     const { tags, embeddingDim } = this.worker.ready;
     let decodeWaitMs = 0;
@@ -177,7 +187,7 @@ export class InlineLane implements Lane {
     const controller = new AbortController();
     this.controller = controller;
     try {
-      const out = await analyseTrack(this.tagger, track.file, { signal: controller.signal, maxSegments: this.init.maxSegments, ffmpegPath: this.init.ffmpegPath });
+      const out = await analyseTrack(this.tagger, track.file, { signal: controller.signal, maxSegments: this.init.maxSegments, ffmpegPath: this.init.ffmpegPath, ...durationHint(track) });
       if (controller.signal.aborted) return { type: 'cancelled' };
       this.lastTensors = tf.memory().numTensors;
       return { type: 'analysed', trackId: track.trackId, ...out, numTensors: this.lastTensors };

@@ -19,6 +19,8 @@ export interface PendingTrack {
   readonly file: string | Buffer;
   /** The content hash the results will be stored against. */
   readonly contentHash: string | null;
+  /** The catalogue's duration, when known: spares the decoder a probe (one ffmpeg start per track). */
+  readonly durationSec: number | null;
 }
 
 export interface QueueOptions {
@@ -42,14 +44,15 @@ const pendingFrom = 'FROM tracks t LEFT JOIN analyses a ON a.track_id = t.id AND
 
 export function pendingTracks(db: Db, model: ModelKey, options: QueueOptions = {}): PendingTrack[] {
   const rows = db
-    .prepare(`SELECT t.id, t.path, t.path_raw, t.content_hash ${pendingFrom} WHERE ${pendingWhere} ORDER BY t.id LIMIT @limit`)
+    .prepare(`SELECT t.id, t.path, t.path_raw, t.content_hash, t.duration_sec ${pendingFrom} WHERE ${pendingWhere} ORDER BY t.id LIMIT @limit`)
     .all({ modelId: model.id, version: model.version, retryErrors: options.retryErrors ? 1 : 0, limit: options.limit ?? -1 }) as {
     id: number;
     path: string;
     path_raw: Uint8Array | null;
     content_hash: string | null;
+    duration_sec: number | null;
   }[];
-  return rows.map((r) => ({ trackId: r.id, path: r.path, file: trackFsPath(r), contentHash: r.content_hash }));
+  return rows.map((r) => ({ trackId: r.id, path: r.path, file: trackFsPath(r), contentHash: r.content_hash, durationSec: r.duration_sec }));
 }
 
 export function countPending(db: Db, model: ModelKey, options: QueueOptions = {}): number {

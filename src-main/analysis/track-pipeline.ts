@@ -13,6 +13,8 @@ export interface TrackPipelineOptions {
   readonly signal?: AbortSignal;
   readonly maxSegments: number;
   readonly ffmpegPath?: string | null;
+  /** The track's duration if the catalogue knows it (saves a probe). */
+  readonly durationSecHint?: number;
 }
 
 export interface TrackOutput {
@@ -40,6 +42,7 @@ export async function analyseTrack(tagger: BaseTagger, file: AudioPath, options:
     maxSegments: options.maxSegments,
     ...(signal ? { signal } : {}),
     ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+    ...(options.durationSecHint !== undefined ? { durationSecHint: options.durationSecHint } : {}),
   })[Symbol.asyncIterator]();
   const outs: { seg: Segment; probs: Float32Array; embedding: Float32Array }[] = [];
   let decodeWaitMs = 0;

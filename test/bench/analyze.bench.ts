@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src-main/db/database.js';
 import { installBaseModel } from '../../src-main/model/install.js';
+import { scanLibrary } from '../../src-main/library/scan.js';
 import { installedBaseModel } from '../../src-main/model/registry.js';
 import { runAnalysis } from '../../src-main/analysis/run-analysis.js';
 import { analysisStorage } from '../../src-main/analysis/storage.js';
@@ -67,8 +68,12 @@ async function main(): Promise<void> {
   try {
     await installBaseModel(db, { fromFile: weights, env });
     const model = installedBaseModel(db, env)!;
-    const insert = db.prepare("INSERT INTO tracks (path, status, content_hash, added_at, updated_at) VALUES (?, 'ok', ?, 0, 0)");
-    for (const f of files) insert.run(f, `bench:${f}`);
+    // Catalogued by a real scan (durations included, as for a user) from a folder of links to the files.
+    const linkDir = path.join(home, 'music');
+    const linkOf = (i: number) => path.join(linkDir, `${String(i).padStart(3, '0')}-${path.basename(files[i]!)}`);
+    fs.mkdirSync(linkDir);
+    files.forEach((f, i) => { fs.symlinkSync(f, linkOf(i)); });
+    await scanLibrary(db, { roots: [linkDir] });
 
     // 1. End to end: decode + log-mel + CNN in the workers, stored by the main thread.
     rss.setPhase('end-to-end');
@@ -113,8 +118,9 @@ async function main(): Promise<void> {
     let maxDiff = 0;
     const probsOf = db.prepare('SELECT probs FROM segments s JOIN tracks t ON t.id = s.track_id WHERE t.path = ? ORDER BY idx');
     files.forEach((f, i) => {
-      const stored = (probsOf.all(f) as { probs: Buffer }[]).map((r) => blobToFloat32(r.probs));
+      const stored = (probsOf.all(linkOf(i)) as { probs: Buffer }[]).map((r) => blobToFloat32(r.probs));
       const cnn = firstProbs[i]!;
+      if (stored.length === 0 || stored.length * stored[0]!.length !== cnn.length) throw new Error(`${f}: ${stored.length} stored segments do not match the CNN-only run`);
       stored.forEach((p, s) => { p.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - cnn[s * p.length + k]!)))); });
     });
 
