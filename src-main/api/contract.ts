@@ -12,7 +12,7 @@
  * never node:* or anything under src-main that does.
  *
  * Transports:
- * - Electron: `window.earmark` (preload) is an `EarmarkApi`.
+ * - Electron: `window.earmark` (preload) is an `EarmarkBridge` (answers as data), wrapped into an `EarmarkApi` by the renderer.
  * - HTTP: POST /api/<op> with the input as JSON body; the reply is an
  *   `ApiResult`. Events arrive as server-sent events at /api/events, one SSE
  *   event per `EventName` with the JSON payload as data.
@@ -546,6 +546,16 @@ export type Unsubscribe = () => void;
 
 /** `window.earmark` in Electron, and what api/http-client.ts returns in a browser. */
 export type EarmarkApi = { readonly [K in OpName]: Method<K> } & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): Unsubscribe;
+};
+
+/**
+ * `window.earmark` in Electron, as the preload exposes it: every operation
+ * answers as data (an ApiResult) instead of throwing, because contextBridge
+ * copies only the message of a thrown Error to the page (code, op and a query
+ * error's position would be lost). The renderer turns it into an EarmarkApi.
+ */
+export type EarmarkBridge = { readonly [K in OpName]: (input?: Input<K>) => Promise<ApiResult<Output<K>>> } & {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): Unsubscribe;
 };
 

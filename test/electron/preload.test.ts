@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
-import { opNames, type ApiResult, type EarmarkApi } from '../../src-main/api/contract.js';
+import { opNames, type ApiResult, type EarmarkBridge } from '../../src-main/api/contract.js';
+import { apiFromBridge, RemoteError } from '../../src-renderer/src/lib/api/bridge.js';
 import { IPC_EVENT, IPC_INVOKE, OPS_ARG_PREFIX, secureWebPreferences } from '../../src-main/electron/policy.js';
 import { repoRoot } from '../helpers/tmp.js';
 
@@ -20,8 +21,18 @@ function fakeElectron(reply: (op: string, input: unknown) => ApiResult<unknown>)
     listeners,
     module: {
       contextBridge: {
-        exposeInMainWorld: (key: string, api: unknown) => {
-          exposed.set(key, api);
+        // As Electron's: values cross by structured clone, and a rejection reaches the page as a
+        // plain Error carrying only the message (its other properties are dropped).
+        exposeInMainWorld: (key: string, api: Record<string, unknown>) => {
+          const crossed: Record<string, unknown> = {};
+          for (const [name, fn] of Object.entries(api)) {
+            crossed[name] = name === 'on' ? fn : (...args: unknown[]) =>
+              (fn as (...a: unknown[]) => Promise<unknown>)(...args).then(
+                (v) => structuredClone(v),
+                (err: unknown) => { throw new Error(err instanceof Error ? err.message : String(err)); },
+              );
+          }
+          exposed.set(key, Object.freeze(crossed));
         },
       },
       ipcRenderer: {
@@ -74,12 +85,13 @@ test('the preload exposes exactly the contract\'s operation names plus `on`, as 
   assert.ok(!Object.values(api).includes(fake.module.ipcRenderer));
 });
 
-test('a call goes over the one invoke channel with its name and input; an error comes back with the operation in its message', async () => {
+test('a call goes over the one invoke channel with its name and input; an error crosses the bridge as data and the page rethrows it with its code and position', async () => {
   const fake = fakeElectron((op) =>
     op === 'search' ? { ok: false, error: { code: 'query_syntax', op, message: 'at 6: expected a value', position: 6 } } : { ok: true, value: { total: 0, offset: 0, tracks: [] } },
   );
   loadPreload(fake.module, argv);
-  const api = fake.exposed.get('earmark') as EarmarkApi;
+  const bridge = fake.exposed.get('earmark') as EarmarkBridge;
+  const api = apiFromBridge(bridge);
   assert.deepEqual(await api.listTracks({ limit: 3 }), { total: 0, offset: 0, tracks: [] });
   await api.libraryStats();
   // Compared as JSON: the `{}` default comes from the preload's own context (another realm).
@@ -90,13 +102,17 @@ test('a call goes over the one invoke channel with its name and input; an error 
       [IPC_INVOKE, 'libraryStats', {}],
     ]),
   );
-  await assert.rejects(api.search({ query: 'year:' }), (e: Error & { code?: string }) => e.message === 'search: at 6: expected a value' && e.code === 'query_syntax');
+  assert.deepEqual(await bridge.search({ query: 'year:' }), { ok: false, error: { code: 'query_syntax', op: 'search', message: 'at 6: expected a value', position: 6 } });
+  await assert.rejects(
+    api.search({ query: 'year:' }),
+    (e: unknown) => e instanceof RemoteError && e.message === 'search: at 6: expected a value' && e.error.code === 'query_syntax' && e.error.position === 6,
+  );
 });
 
 test('events reach the page as payloads only (never the IPC event with its sender), and unsubscribe works', () => {
   const fake = fakeElectron(() => ({ ok: true, value: null }));
   loadPreload(fake.module, argv);
-  const api = fake.exposed.get('earmark') as EarmarkApi;
+  const api = apiFromBridge(fake.exposed.get('earmark') as EarmarkBridge);
   const got: unknown[][] = [];
   const off = api.on('trackUpdated', (...args) => got.push(args));
   const relays = [...(fake.listeners.get(IPC_EVENT) ?? [])];

@@ -10,12 +10,12 @@
  * package.json beside it), imports only types from the contract, and gets
  * the operation names from its window's additionalArguments.
  *
- * Errors: a failed call rejects with an Error whose message is
- * "<op>: <message>". contextBridge copies only the message of an Error to
- * the page, so code and position do not survive the bridge: the page uses
- * `checkQuery` (errors as data) where it needs a position.
+ * Errors travel as data: each call resolves with the ApiResult from main,
+ * `{ok: false, error}` included, and the page rethrows it (contextBridge
+ * copies only the message of a thrown Error, so its code and a query error's
+ * position would not survive the bridge).
  */
-import type { ApiResult, EarmarkApi, EventName, Events, Unsubscribe } from '../../api/contract.js';
+import type { ApiResult, EarmarkBridge, EventName, Events, Unsubscribe } from '../../api/contract.js';
 import { contextBridge, ipcRenderer } from 'electron';
 
 // Copies of policy.ts's names (that module is ESM and cannot load here); a test checks they match.
@@ -40,31 +40,18 @@ export function opNamesFromArgv(argv: readonly string[]): string[] {
     .filter((n) => /^[A-Za-z][A-Za-z0-9]*$/.test(n) && n !== 'on' && !(n in Object.prototype));
 }
 
-class EarmarkCallError extends Error {
-  constructor(
-    readonly op: string,
-    readonly code: string,
-    message: string,
-    readonly position: number | undefined,
-  ) {
-    super(`${op}: ${message}`);
-    this.name = 'EarmarkCallError';
-  }
-}
-
 function isResult(v: unknown): v is ApiResult<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean';
 }
 
 /** Builds the API object from the IPC channel; exported for the test, which runs it with a fake ipcRenderer. */
-export function buildApi(ipc: IpcLike, names: readonly string[]): EarmarkApi {
+export function buildApi(ipc: IpcLike, names: readonly string[]): EarmarkBridge {
   const api: Record<string, unknown> = {};
   for (const name of names) {
-    api[name] = async (input?: unknown): Promise<unknown> => {
+    api[name] = async (input?: unknown): Promise<ApiResult<unknown>> => {
       const result = await ipc.invoke(IPC_INVOKE, name, input ?? {});
-      if (!isResult(result)) throw new EarmarkCallError(name, 'internal', 'malformed reply from the main process', undefined);
-      if (result.ok) return result.value;
-      throw new EarmarkCallError(result.error.op, result.error.code, result.error.message, result.error.position);
+      if (!isResult(result)) return { ok: false, error: { code: 'internal', op: name, message: 'malformed reply from the main process' } };
+      return result;
     };
   }
   api.on = <E extends EventName>(event: E, listener: (payload: Events[E]) => void): Unsubscribe => {
@@ -78,7 +65,7 @@ export function buildApi(ipc: IpcLike, names: readonly string[]): EarmarkApi {
       ipc.removeListener(IPC_EVENT, relay);
     };
   };
-  return Object.freeze(api) as EarmarkApi;
+  return Object.freeze(api) as EarmarkBridge;
 }
 
 /** Exposes the API; a no-op where it is not running inside Electron's preload (the test loads the file with a fake). */

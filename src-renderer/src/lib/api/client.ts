@@ -1,14 +1,15 @@
-import type { ApiError, EarmarkApi } from '@contract';
-import { createHttpApi, RemoteError } from './http-transport';
+import type { ApiError, EarmarkApi, EarmarkBridge } from '@contract';
+import { apiFromBridge, RemoteError } from './bridge';
+import { createHttpApi } from './http-transport';
 
 /**
  * The one place that decides how the renderer reaches the core: in Electron
- * the preload exposes `window.earmark` (same EarmarkApi type); in a browser
+ * the preload exposes `window.earmark` (answers as data, wrapped by apiFromBridge); in a browser
  * (`earmark serve`) it talks HTTP with the token from the launch URL.
  */
 declare global {
   interface Window {
-    earmark?: EarmarkApi;
+    earmark?: EarmarkBridge;
   }
 }
 
@@ -30,21 +31,16 @@ function takeToken(): string {
 export type Door = 'electron' | 'http';
 
 export function connect(): { api: EarmarkApi; door: Door } {
-  if (window.earmark) return { api: window.earmark, door: 'electron' };
+  if (window.earmark) return { api: apiFromBridge(window.earmark), door: 'electron' };
   const base = new URL('./', window.location.href);
   base.search = '';
   base.hash = '';
   return { api: createHttpApi({ baseUrl: base, token: takeToken() }), door: 'http' };
 }
 
-/** The error as data, whichever door threw it (Electron's preload throws its own class with the same fields). */
+/** The error as data, whichever door threw it (both throw RemoteError). */
 export function apiErrorOf(err: unknown): ApiError | null {
-  if (err instanceof RemoteError) return err.error;
-  if (err instanceof Error && 'code' in err && 'op' in err) {
-    const e = err as Error & { code: string; op: string; position?: number };
-    return { code: e.code, op: e.op, message: e.message, ...(e.position === undefined ? {} : { position: e.position }) };
-  }
-  return null;
+  return err instanceof RemoteError ? err.error : null;
 }
 
 export function messageOf(err: unknown): string {

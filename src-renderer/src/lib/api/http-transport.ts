@@ -1,4 +1,5 @@
-import type { ApiError, ApiResult, EarmarkApi, EventName, Events, OpName, Unsubscribe } from '@contract';
+import type { ApiResult, EarmarkApi, EventName, Events, OpName, Unsubscribe } from '@contract';
+import { RemoteError } from './bridge';
 
 /**
  * The browser side of `earmark serve`: POST /api/<op> with the token as a
@@ -19,13 +20,7 @@ const EVENT_NAMES = Object.keys({
   settingsChanged: true,
 } satisfies Record<EventName, true>) as EventName[];
 
-/** An error answer rethrown with the operation's name; `error` keeps the position of a query error. */
-export class RemoteError extends Error {
-  constructor(readonly error: ApiError) {
-    super(`${error.op}: ${error.message}`);
-    this.name = 'RemoteError';
-  }
-}
+export { RemoteError };
 
 export interface HttpApiOptions {
   /** Where the server lives; the page's own origin and path in practice. */
