@@ -20,14 +20,24 @@ export type WorkerInit = z.infer<typeof workerInitSchema>;
 
 // Typed arrays as TypeScript declares them (any backing buffer), checked by class.
 const float32Array = () => z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
+const float64Array = () => z.custom<Float64Array>((v) => v instanceof Float64Array, 'expected a Float64Array');
+
+/** A file path, or the exact bytes of one that is not valid UTF-8 (a Buffer arrives as a Uint8Array). */
+const filePathSchema = z.union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected a Uint8Array')]);
 
 export const toWorkerSchema = z.discriminatedUnion('type', [
-  /**
-   * Tag segments: 29.12 s windows of 12 kHz audio (`pcm`: the worker computes the log-mel, so
-   * the thread that reads ffmpeg stays free) or precomputed log-mels (the benchmark's CNN-only rate).
-   */
-  z.object({ type: z.literal('predict'), jobId: z.number().int(), input: z.enum(['pcm', 'logmel']), segments: z.array(float32Array()) }),
-  /** Abandon the job: answer `cancelled` after the segment in the model. */
+  /** Decode, segment and tag one track. */
+  z.object({
+    type: z.literal('analyse'),
+    jobId: z.number().int(),
+    trackId: z.number().int(),
+    file: filePathSchema,
+    /** The catalogue's duration, when known: spares the decoder a probe. */
+    durationSecHint: z.number().positive().optional(),
+  }),
+  /** Tag precomputed log-mel segments only (the benchmark's CNN-only rate). */
+  z.object({ type: z.literal('predict'), jobId: z.number().int(), segments: z.array(float32Array()) }),
+  /** Abandon the job: kill its ffmpeg and answer `cancelled`. */
   z.object({ type: z.literal('cancel'), jobId: z.number().int() }),
   /** Dispose the model and leave. */
   z.object({ type: z.literal('shutdown') }),
@@ -58,12 +68,23 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
   }),
   /** The worker could not start (backend or model); it exits after this. */
   z.object({ type: z.literal('fatal'), message: z.string() }),
+  z.object({
+    type: z.literal('analysed'),
+    jobId: z.number().int(),
+    trackId: z.number().int(),
+    ...packedSegmentsSchema,
+    startSec: float64Array(),
+    endSec: float64Array(),
+    decodeWaitMs: z.number().nonnegative(),
+    predictMs: z.number().nonnegative(),
+  }),
   z.object({ type: z.literal('predicted'), jobId: z.number().int(), ...packedSegmentsSchema }),
-  /** The segments could not be tagged. */
+  /** The track could not be analysed; the message names the file and the cause. */
   z.object({ type: z.literal('failed'), jobId: z.number().int(), message: z.string() }),
   z.object({ type: z.literal('cancelled'), jobId: z.number().int() }),
 ]);
 export type FromWorker = z.infer<typeof fromWorkerSchema>;
+export type AnalysedMessage = Extract<FromWorker, { type: 'analysed' }>;
 export type PredictedMessage = Extract<FromWorker, { type: 'predicted' }>;
 export type ReadyMessage = Extract<FromWorker, { type: 'ready' }>;
 
@@ -91,6 +112,9 @@ export function transferList(msg: ToWorker | FromWorker): ArrayBuffer[] {
   switch (msg.type) {
     case 'predict':
       msg.segments.forEach(add);
+      break;
+    case 'analysed':
+      [msg.probs, msg.embeddings, msg.startSec, msg.endSec].forEach(add);
       break;
     case 'predicted':
       [msg.probs, msg.embeddings].forEach(add);

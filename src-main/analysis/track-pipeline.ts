@@ -1,8 +1,7 @@
 /**
  * One track through the model: decode + log-mel (front end) and the CNN,
  * pipelined so the next segment is being decoded while the current one is
- * in the model, all in the calling thread: the inline lane (workers = 0).
- * With worker threads, lanes.ts splits the same work across two threads.
+ * in the model. Runs in a worker thread, or inline in the calling thread.
  */
 import { decodeSegments } from '../audio/segments.js';
 import type { AudioPath, Segment } from '../audio/types.js';

@@ -8,12 +8,15 @@ import { errorMessage } from '../core/errors.js';
 import {
   parseFromWorker,
   transferList,
+  type AnalysedMessage,
   type FromWorker,
   type PredictedMessage,
   type ReadyMessage,
   type ToWorker,
   type WorkerInit,
 } from './messages.js';
+
+export type AnalyseOutcome = AnalysedMessage | { type: 'failed'; message: string } | { type: 'cancelled' };
 
 /** The worker died (crash, out of memory, killed) while a job ran. */
 export class WorkerCrashedError extends Error {
@@ -112,14 +115,26 @@ export class AnalysisWorker {
     return !this.exited;
   }
 
-  /**
-   * Runs segments through the model: audio windows (`pcm`, the worker computes their log-mels)
-   * or precomputed log-mels. Resolves `cancelled` after cancel(); the arrays are transferred.
-   */
-  predict(segments: Float32Array[], input: 'pcm' | 'logmel'): Promise<PredictedMessage | { type: 'cancelled' }> {
-    return this.run({ type: 'predict', jobId: this.nextJobId++, input, segments }).then((msg) => {
+  analyse(trackId: number, file: string | Buffer, durationSecHint?: number): Promise<AnalyseOutcome> {
+    const hint = durationSecHint === undefined ? {} : { durationSecHint };
+    return this.run({ type: 'analyse', jobId: this.nextJobId++, trackId, file, ...hint }).then((msg): AnalyseOutcome => {
+      switch (msg.type) {
+        case 'analysed':
+          return msg;
+        case 'failed':
+          return { type: 'failed', message: msg.message };
+        case 'cancelled':
+          return { type: 'cancelled' };
+        default:
+          throw new WorkerCrashedError(`analysis worker answered ${msg.type} to a track`);
+      }
+    });
+  }
+
+  /** Runs precomputed log-mel segments through the model only. */
+  predict(segments: Float32Array[]): Promise<PredictedMessage> {
+    return this.run({ type: 'predict', jobId: this.nextJobId++, segments }).then((msg) => {
       if (msg.type === 'predicted') return msg;
-      if (msg.type === 'cancelled') return { type: 'cancelled' as const };
       throw new Error(msg.type === 'failed' ? msg.message : `analysis worker answered ${msg.type} to predict`);
     });
   }
@@ -146,7 +161,7 @@ export class AnalysisWorker {
     if (stuck) await this.worker.terminate();
   }
 
-  private run(msg: Extract<ToWorker, { type: 'predict' }>): Promise<FromWorker> {
+  private run(msg: Extract<ToWorker, { type: 'analyse' | 'predict' }>): Promise<FromWorker> {
     if (this.exited) return Promise.reject(new WorkerCrashedError('analysis worker is not running'));
     if (this.pending) return Promise.reject(new Error('analysis worker is busy'));
     return new Promise<FromWorker>((resolve, reject) => {

@@ -67,53 +67,19 @@ export function chooseWindows(n: number, cap: number): number[] {
   return Array.from({ length: c }, (_, i) => Math.floor(((i + 0.5) * n) / c));
 }
 
-/**
- * One window as it leaves the decoder: `samples` is zero-padded past `filled`.
- * The window's buffer is reused for the next one, so `emit` must copy or
- * transform it before returning.
- */
-type Emit<T extends { readonly index: number }> = (index: number, gridIndex: number, samples: Float32Array, filled: number) => T;
-
-/** 29.12 s of mono 12 kHz audio, zero-padded, before the log-mel (see decodeWindows). */
-export interface PcmWindow {
-  readonly index: number;
-  readonly startSec: number;
-  readonly endSec: number;
-  /** SEGMENT_SAMPLES samples, a buffer of its own (transferable). */
-  readonly samples: Float32Array;
-}
-
-function bounds(gridIndex: number, filled: number): { startSec: number; endSec: number } {
-  const startSec = gridIndex * SEGMENT_SEC;
-  return { startSec, endSec: startSec + filled / SAMPLE_RATE_HZ };
-}
-
-const makeSegment: Emit<Segment> = (index, gridIndex, samples, filled) => {
+function makeSegment(index: number, gridIndex: number, samples: Float32Array, filled: number): Segment {
   if (filled < SEGMENT_SAMPLES) samples.fill(0, filled);
-  return { index, ...bounds(gridIndex, filled), data: logMelSpectrogram(samples), shape: [N_MELS, N_FRAMES] as const };
-};
-
-const makeWindow: Emit<PcmWindow> = (index, gridIndex, samples, filled) => {
-  const copy = new Float32Array(SEGMENT_SAMPLES);
-  copy.set(samples.subarray(0, Math.min(filled, SEGMENT_SAMPLES)));
-  return { index, ...bounds(gridIndex, filled), samples: copy };
-};
-
-/** The song's segments as log-mel spectrograms (the model's input). */
-export function decodeSegments(file: AudioPath, options: SegmentOptions = {}): AsyncGenerator<Segment, void, undefined> {
-  return decodeWith(file, options, makeSegment);
+  const startSec = gridIndex * SEGMENT_SEC;
+  return {
+    index,
+    startSec,
+    endSec: startSec + filled / SAMPLE_RATE_HZ,
+    data: logMelSpectrogram(samples),
+    shape: [N_MELS, N_FRAMES] as const,
+  };
 }
 
-/**
- * The same windows as decodeSegments, as audio samples: for a caller that
- * reads ffmpeg in one thread and computes the log-mel in another
- * (logMelSpectrogram(window.samples) gives exactly decodeSegments' data).
- */
-export function decodeWindows(file: AudioPath, options: SegmentOptions = {}): AsyncGenerator<PcmWindow, void, undefined> {
-  return decodeWith(file, options, makeWindow);
-}
-
-async function* decodeWith<T extends { readonly index: number }>(file: AudioPath, options: SegmentOptions, emit: Emit<T>): AsyncGenerator<T, void, undefined> {
+export async function* decodeSegments(file: AudioPath, options: SegmentOptions = {}): AsyncGenerator<Segment, void, undefined> {
   const cap = Math.max(1, Math.floor(options.maxSegments ?? defaultSettings.maxSegmentsPerTrack));
   // An explicit path is the 'setting' candidate: checked once (cached), with the usual fallbacks if it does not run.
   const ffmpegPath = locateFfmpeg({ configuredPath: options.ffmpegPath ?? null }).path;
@@ -127,24 +93,24 @@ async function* decodeWith<T extends { readonly index: number }>(file: AudioPath
     const n = windowCount(Math.round(durationSec * SAMPLE_RATE_HZ));
     const strategy = options.readStrategy ?? 'auto';
     if (n > cap && strategy !== 'stream' && (strategy === 'seek' || n >= SEEK_MIN_RATIO * cap)) {
-      yield* seekWindows(file, chooseWindows(n, cap), decodeOpts, emit);
+      yield* seekWindows(file, chooseWindows(n, cap), decodeOpts);
       return;
     }
     if (n > cap) {
-      yield* streamWindows(file, new Set(chooseWindows(n, cap)), cap, decodeOpts, emit);
+      yield* streamWindows(file, new Set(chooseWindows(n, cap)), cap, decodeOpts);
       return;
     }
   }
   if (durationSec === undefined) {
-    yield* streamUnknownLength(file, cap, decodeOpts, emit);
+    yield* streamUnknownLength(file, cap, decodeOpts);
     return;
   }
   // Short enough for every window (if the header underestimated the length, the cap still holds).
-  yield* streamWindows(file, null, cap, decodeOpts, emit);
+  yield* streamWindows(file, null, cap, decodeOpts);
 }
 
 /** One pass over the whole file; `chosen` null means every window, up to `cap`. */
-async function* streamWindows<T extends { readonly index: number }>(file: AudioPath, chosen: ReadonlySet<number> | null, cap: number, opts: DecodeOptions, emit: Emit<T>): AsyncGenerator<T, void, undefined> {
+async function* streamWindows(file: AudioPath, chosen: ReadonlySet<number> | null, cap: number, opts: DecodeOptions): AsyncGenerator<Segment, void, undefined> {
   const buf = new Float32Array(SEGMENT_SAMPLES);
   let filled = 0;
   let grid = 0;
@@ -161,7 +127,7 @@ async function* streamWindows<T extends { readonly index: number }>(file: AudioP
       filled += take;
       off += take;
       if (filled === SEGMENT_SAMPLES) {
-        if (wanted(grid)) yield emit(emitted++, grid, buf, filled);
+        if (wanted(grid)) yield makeSegment(emitted++, grid, buf, filled);
         // All taken: leaving the loop stops ffmpeg instead of decoding a tail nobody uses.
         if (emitted >= cap) return;
         grid++;
@@ -170,11 +136,11 @@ async function* streamWindows<T extends { readonly index: number }>(file: AudioP
     }
   }
   if (total === 0) throw noAudio(file);
-  if (filled > 0 && (filled >= MIN_LAST_WINDOW_SAMPLES || grid === 0) && wanted(grid)) yield emit(emitted, grid, buf, filled);
+  if (filled > 0 && (filled >= MIN_LAST_WINDOW_SAMPLES || grid === 0) && wanted(grid)) yield makeSegment(emitted, grid, buf, filled);
 }
 
 /** Capped long song: one short ffmpeg run per chosen window, each seeking straight to it. */
-async function* seekWindows<T extends { readonly index: number }>(file: AudioPath, grids: readonly number[], opts: DecodeOptions, emit: Emit<T>): AsyncGenerator<T, void, undefined> {
+async function* seekWindows(file: AudioPath, grids: readonly number[], opts: DecodeOptions): AsyncGenerator<Segment, void, undefined> {
   const buf = new Float32Array(SEGMENT_SAMPLES);
   let emitted = 0;
   for (const g of grids) {
@@ -195,7 +161,7 @@ async function* seekWindows<T extends { readonly index: number }>(file: AudioPat
       filled += take;
     }
     // The declared duration can overshoot the real end (estimated from the bitrate): a window past it is empty or short.
-    if (filled >= MIN_LAST_WINDOW_SAMPLES || (filled > 0 && emitted === 0 && g === grids.at(-1))) yield emit(emitted++, g, buf, filled);
+    if (filled >= MIN_LAST_WINDOW_SAMPLES || (filled > 0 && emitted === 0 && g === grids.at(-1))) yield makeSegment(emitted++, g, buf, filled);
   }
   if (emitted === 0) throw noAudio(file);
 }
@@ -206,15 +172,15 @@ async function* seekWindows<T extends { readonly index: number }>(file: AudioPat
  * double the stride. Memory stays at most 2 x cap segments; the result is
  * evenly spread, chosen down to `cap` at the end and yielded then.
  */
-async function* streamUnknownLength<T extends { readonly index: number }>(file: AudioPath, cap: number, opts: DecodeOptions, emit: Emit<T>): AsyncGenerator<T, void, undefined> {
+async function* streamUnknownLength(file: AudioPath, cap: number, opts: DecodeOptions): AsyncGenerator<Segment, void, undefined> {
   const buf = new Float32Array(SEGMENT_SAMPLES);
-  let kept: { grid: number; seg: T }[] = [];
+  let kept: { grid: number; seg: Segment }[] = [];
   let stride = 1;
   let filled = 0;
   let grid = 0;
   let total = 0;
   const keep = (filledNow: number): void => {
-    kept.push({ grid, seg: emit(0, grid, buf, filledNow) });
+    kept.push({ grid, seg: makeSegment(0, grid, buf, filledNow) });
     if (kept.length >= 2 * cap) {
       kept = kept.filter((_, i) => i % 2 === 0);
       stride *= 2;

@@ -3,26 +3,28 @@ import assert from 'node:assert/strict';
 import { parseFromWorker, parseToWorker, parseWorkerInit, transferList, type FromWorker } from '../../src-main/analysis/messages.js';
 
 test('well-formed messages pass both ways, typed arrays included', () => {
-  const predicted: FromWorker = {
-    type: 'predicted',
+  const analysed: FromWorker = {
+    type: 'analysed',
     jobId: 1,
+    trackId: 7,
     segmentCount: 2,
     probs: new Float32Array(100),
     embeddings: new Float32Array(8),
     numTensors: 40,
+    startSec: new Float64Array([0, 29.12]),
+    endSec: new Float64Array([29.12, 40]),
+    decodeWaitMs: 3,
+    predictMs: 900,
   };
-  assert.deepEqual(parseFromWorker(predicted), predicted);
-  const window = new Float32Array(349_440);
-  const msg = parseToWorker({ type: 'predict', jobId: 1, input: 'pcm', segments: [window] });
-  assert.equal(msg.type === 'predict' && msg.segments[0], window);
+  assert.deepEqual(parseFromWorker(analysed), analysed);
+  const bytes = Buffer.from([0x2f, 0x61, 0xff]);
+  assert.equal(parseToWorker({ type: 'analyse', jobId: 1, trackId: 2, file: bytes }).type, 'analyse');
   assert.equal(parseToWorker({ type: 'shutdown' }).type, 'shutdown');
   assert.equal(parseWorkerInit({ modelDir: '/m', backend: 'wasm', ffmpegPath: null, maxSegments: 21 }).backend, 'wasm');
 });
 
 test('malformed messages are refused with the path of what is wrong', () => {
-  assert.throws(() => parseToWorker({ type: 'predict', jobId: 'x', input: 'pcm', segments: [] }), /message to analysis worker: jobId/);
-  assert.throws(() => parseToWorker({ type: 'predict', jobId: 1, input: 'wav', segments: [] }), /message to analysis worker: input/);
-  assert.throws(() => parseToWorker({ type: 'analyse', jobId: 1, trackId: 2, file: '/a.mp3' }), /malformed message to analysis worker/);
+  assert.throws(() => parseToWorker({ type: 'analyse', jobId: 1, trackId: 'x', file: '/a.mp3' }), /message to analysis worker: trackId/);
   assert.throws(() => parseToWorker({ type: 'explode' }), /malformed message to analysis worker/);
   assert.throws(
     () => parseFromWorker({ type: 'predicted', jobId: 1, segmentCount: 1, probs: [0.5], embeddings: new Float32Array(2), numTensors: 0 }),

@@ -104,8 +104,7 @@ async function main(): Promise<void> {
     await Promise.all(
       workers.map(async (w) => {
         for (let i = next++; i < perTrack.length; i = next++) {
-          const out = await w.predict(perTrack[i]!, 'logmel');
-          if (out.type !== 'predicted') throw new Error('the CNN-only run was cancelled');
+          const out = await w.predict(perTrack[i]!);
           firstProbs[i] = out.probs;
         }
       }),
