@@ -2,7 +2,7 @@ import type { Db } from '../db/database.js';
 import type { Comparison, LeafNode, Query, QueryNode, SortKey } from './ast.js';
 import { FIELD_NAMES } from './ast.js';
 import { baseTagKey, type BaseModelVocabulary } from './base-models.js';
-import { pathIdAt, userTagKey, type ColumnCache, type TrackColumns, type UserTagInfo } from './column-cache.js';
+import { pathIdAt, userTagKey, type ColumnCache, type TrackColumns, type TrackOrder, type UserTagInfo } from './column-cache.js';
 import { QueryError, listNames } from './query-error.js';
 
 /** Per-track values the query used (a tag score, a similarity), indexed by track id; NaN where the track has none. */
@@ -77,6 +77,8 @@ function ftsPhrase(leaf: Extract<LeafNode, { kind: 'text' }>, prefix: boolean): 
 interface SortBy {
   readonly values: Scores;
   readonly descending: boolean;
+  /** For a field key: the precomputed order `values` ranks, so no sort is needed. */
+  readonly order?: TrackOrder;
 }
 
 export interface EvaluateOptions {
@@ -415,9 +417,11 @@ export class Evaluator {
     const keys: SortBy[] = [];
     for (const k of sort) {
       switch (k.kind) {
-        case 'field':
-          keys.push({ values: this.cache.order(k.field).value, descending: k.descending });
+        case 'field': {
+          const order = this.cache.order(k.field);
+          keys.push({ values: order.value, descending: k.descending, order });
           break;
+        }
         case 'score':
           if (score) keys.push({ values: score, descending: k.descending });
           break;
@@ -455,6 +459,8 @@ export class Evaluator {
       }
       return out.subarray(0, n);
     }
+    const only = keys.length === 1 ? keys[0] : undefined;
+    if (only?.order) return walkOrder(mask, k, only.order, only.descending, library.ids);
     const ids = new Int32Array(matched);
     let n = 0;
     for (let id = 0; id < this.size; id++) if (mask[id]) ids[n++] = id;
@@ -482,6 +488,28 @@ export class Evaluator {
     const positions = k < matched / 4 ? topK(matched, k, cmp) : Uint32Array.from({ length: matched }, (_, i) => i).sort(cmp).subarray(0, k);
     return Int32Array.from(positions, (p) => ids[p]!);
   }
+}
+
+/**
+ * The first k matches under one field's precomputed order, without sorting (the table sorts
+ * by a column on every search-as-you-type page): the tracks with a value in order or reversed,
+ * then those without one in library order, as the general comparison would put them.
+ */
+function walkOrder(mask: Mask, k: number, order: TrackOrder, descending: boolean, libraryIds: Int32Array): Int32Array {
+  const out = new Int32Array(k);
+  let n = 0;
+  const { ids, value } = order;
+  const len = ids.length;
+  const size = mask.length;
+  for (let i = 0; i < len && n < k; i++) {
+    const id = ids[descending ? len - 1 - i : i]!;
+    if (id < size && mask[id] && !Number.isNaN(value[id]!)) out[n++] = id;
+  }
+  for (let i = 0; i < libraryIds.length && n < k; i++) {
+    const id = libraryIds[i]!;
+    if (id < size && mask[id] && Number.isNaN(value[id] ?? NaN)) out[n++] = id;
+  }
+  return out.subarray(0, n);
 }
 
 /** counts[i] += 1 where a[i] > b[i], for i < end (a small function V8 optimises on its own). */

@@ -1,32 +1,36 @@
 /** Library listing, folders and scans: the catalogue (src-main/library) behind the contract. */
 import { NotFoundError } from '../../core/errors.js';
 import type { Db } from '../../db/database.js';
-import { addRoot, libraryStats, listErrors, listRoots, listTracks, removeRoot, scanLibrary, type TrackSort } from '../../library/index.js';
+import { addRoot, libraryStats, listErrors, listRoots, removeRoot, scanLibrary } from '../../library/index.js';
 import { analysisStatus } from '../../analysis/status.js';
 import type { Folder, Output, ParsedInput } from '../contract.js';
 import type { ApiContext } from '../context.js';
 import type { Handlers } from '../dispatcher.js';
 import { activeModelKey, trackRowsByIds } from './track-rows.js';
 import { searchPage, searchIds } from './search.js';
+import { warmSearchCache } from '../../search/warm.js';
+import type { OrderName } from '../../search/column-cache.js';
 import { plural } from './shared.js';
 
 type Sort = NonNullable<ParsedInput<'listTracks'>['sort']>;
 
-// The catalogue's own orders, where the contract's field has one.
-const catalogueSort: Partial<Record<Sort['by'], TrackSort>> = { path: 'path', title: 'title', artist: 'artist', album: 'album', durationSec: 'duration', addedAt: 'added' };
-
-// Orders the catalogue lacks (whitelisted SQL, never built from input); path breaks ties.
-const extraOrder: Partial<Record<Sort['by'], string>> = {
+// The table's orders, as the catalogue's listing orders (whitelisted SQL, never built from input); path breaks ties.
+const orderExpr: Record<Exclude<Sort['by'], 'tag'>, string> = {
+  path: 't.path',
+  title: 't.title COLLATE NOCASE',
+  artist: 't.artist COLLATE NOCASE, t.album COLLATE NOCASE, t.disc_no, t.track_no',
+  album: 't.album COLLATE NOCASE, t.disc_no, t.track_no',
+  durationSec: 't.duration_sec',
+  addedAt: 't.added_at, t.id',
   genre: 't.genre COLLATE NOCASE',
   year: 't.year',
   trackNo: 't.disc_no, t.track_no',
+  relevance: 't.path',
 };
 
 function orderedIds(db: Db, sort: Sort | undefined, offset: number, limit: number): number[] {
   const by = sort?.by ?? 'path';
   const desc = sort?.dir === 'desc';
-  const fromCatalogue = catalogueSort[by];
-  if (fromCatalogue && !desc) return listTracks(db, { sort: fromCatalogue, offset, limit }).map((t) => t.id);
   const dir = desc ? 'DESC' : 'ASC';
   if (by === 'tag' && sort?.tagId !== undefined) {
     return db
@@ -34,12 +38,54 @@ function orderedIds(db: Db, sort: Sort | undefined, offset: number, limit: numbe
       .pluck()
       .all(sort.tagId, limit, offset) as number[];
   }
-  const expr = extraOrder[by] ?? { path: 't.path', title: 't.title COLLATE NOCASE', artist: 't.artist COLLATE NOCASE, t.album COLLATE NOCASE, t.disc_no, t.track_no', album: 't.album COLLATE NOCASE, t.disc_no, t.track_no', durationSec: 't.duration_sec', addedAt: 't.added_at' }[by as string] ?? 't.path';
+  const expr = by === 'tag' ? 't.path' : orderExpr[by];
   const ordered = expr
     .split(',')
     .map((e) => `${e.trim()} ${dir}`)
     .join(', ');
   return db.prepare(`SELECT t.id FROM tracks t ORDER BY ${ordered}, t.path ${dir} LIMIT ? OFFSET ?`).pluck().all(limit, offset) as number[];
+}
+
+/**
+ * Pages this deep come from the whole order, worked out once: SQLite answers OFFSET n by
+ * sorting and skipping n rows on every page (0.6 s per page at row 100,000 of a 100,000-track
+ * library), so scrolling deep into the table would wait that long for each page.
+ */
+const DEEP_OFFSET = 1000;
+/** Whole orders kept per database (a 100,000-track order is 400 kB). */
+const MAX_ORDERS = 3;
+
+interface CachedOrder {
+  readonly ids: Int32Array;
+  /** PRAGMA data_version and total_changes() when it was read: any write since makes it stale. */
+  readonly version: string;
+}
+
+const orders = new WeakMap<Db, Map<string, CachedOrder>>();
+
+function dbVersion(db: Db): string {
+  return `${String(db.pragma('data_version', { simple: true }))}:${String(db.prepare('SELECT total_changes()').pluck().get())}`;
+}
+
+/** The ids of one page in this order; deep pages slice the cached whole order (the same SQL, so the same order). */
+function pageIds(db: Db, sort: Sort | undefined, offset: number, limit: number): number[] {
+  if (offset < DEEP_OFFSET) return orderedIds(db, sort, offset, limit);
+  let cache = orders.get(db);
+  if (!cache) orders.set(db, (cache = new Map<string, CachedOrder>()));
+  const key = JSON.stringify(sort ?? null);
+  const version = dbVersion(db);
+  let hit = cache.get(key);
+  if (hit?.version !== version) {
+    hit = { ids: Int32Array.from(orderedIds(db, sort, 0, -1)), version };
+    cache.delete(key);
+    cache.set(key, hit);
+    for (const k of cache.keys()) if (cache.size > MAX_ORDERS) cache.delete(k);
+  } else {
+    // Most recently used last.
+    cache.delete(key);
+    cache.set(key, hit);
+  }
+  return Array.from(hit.ids.subarray(offset, limit < 0 ? undefined : offset + limit));
 }
 
 function toFolder(db: Db, r: { id: number; path: string; addedAt: number; lastScanAt: number | null; lastStatus: string | null }): Folder {
@@ -53,10 +99,16 @@ function folderById(db: Db, id: number): Folder {
   return toFolder(db, r);
 }
 
+// The search core's name for the order of a table column (warmed ahead of the first search).
+const searchOrders: Partial<Record<Sort['by'], OrderName>> = { title: 'title', artist: 'artist', album: 'album', genre: 'genre', year: 'year', durationSec: 'duration', addedAt: 'added', path: 'path' };
+
 export function listTracksHandler(input: ParsedInput<'listTracks'>, ctx: ApiContext): Output<'listTracks'> {
+  // The table is open: get search ready for the first keystroke (once per connection, in the background).
+  // A failure there only means the first search builds what it needs itself, as it would anyway.
+  warmSearchCache(ctx.db, { orders: [searchOrders[input.sort?.by ?? 'artist'] ?? 'artist'] });
   if (input.query !== undefined && input.query.trim() !== '') return searchPage({ query: input.query, offset: input.offset, limit: input.limit, sort: input.sort }, ctx);
   const total = ctx.db.prepare('SELECT count(*) FROM tracks').pluck().get() as number;
-  const ids = orderedIds(ctx.db, input.sort, input.offset, input.limit);
+  const ids = pageIds(ctx.db, input.sort, input.offset, input.limit);
   return { total, offset: input.offset, tracks: trackRowsByIds(ctx.db, ids, activeModelKey(ctx.db, ctx.env)) };
 }
 

@@ -2,6 +2,7 @@
 import type { Db } from '../../db/database.js';
 import { autocomplete, QueryError, search, searchTrackIds, validateQuery } from '../../search/index.js';
 import { tagById } from '../../tags/vocabulary.js';
+import { warmSearchCache } from '../../search/warm.js';
 import type { Output, ParsedInput } from '../contract.js';
 import type { ApiContext } from '../context.js';
 import type { Handlers } from '../dispatcher.js';
@@ -39,6 +40,8 @@ function withSort(db: Db, text: string, sort: Sort | undefined): string {
 }
 
 export function searchPage(input: { query: string; offset: number; limit: number; sort?: Sort | undefined }, ctx: ApiContext): Output<'search'> {
+  // Someone is typing: the background warming of the search cache waits for a pause.
+  warmSearchCache(ctx.db);
   const r = search(ctx.db, withSort(ctx.db, input.query, input.sort), { offset: input.offset, limit: input.limit, asYouType: true });
   return { total: r.total, offset: input.offset, tracks: trackRowsByIds(ctx.db, r.tracks.map((t) => t.id), activeModelKey(ctx.db, ctx.env)) };
 }

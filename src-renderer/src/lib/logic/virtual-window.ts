@@ -54,3 +54,18 @@ export function scrollToReveal(row: number, scrollTopPx: number, viewportHeightP
   if (bottom > scrollTopPx + viewportHeightPx) return bottom - viewportHeightPx;
   return scrollTopPx;
 }
+
+/** The most rows a window can hold for this viewport: the size of the table's pool of row elements. */
+export function windowCapacity(viewportHeightPx: number, rowHeightPx: number, overscanRows: number): number {
+  return Math.ceil(Math.max(0, viewportHeightPx) / Math.max(1, rowHeightPx)) + 1 + 2 * Math.max(0, overscanRows);
+}
+
+/**
+ * The row a pooled row element shows: slot s holds the one row of [start, start + capacity)
+ * with row ≡ s (mod capacity). When the window moves by k rows only k slots change rows, so
+ * scrolling rewrites a few rows' text instead of building and tearing down elements.
+ */
+export function slotRow(slot: number, start: number, capacity: number): number {
+  if (capacity <= 0) return start;
+  return start + ((((slot - start) % capacity) + capacity) % capacity);
+}
