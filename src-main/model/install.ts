@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CancelledError, EarmarkError, UsageError, errorMessage } from '../core/errors.js';
+import { fsyncDir } from '../core/durable-files.js';
 import { modelsDir } from '../core/paths.js';
 import { ProgressTracker, type ProgressListener } from '../core/progress.js';
 import type { Db } from '../db/database.js';
@@ -178,6 +179,8 @@ export async function installBaseModel(db: Db, opts: InstallOptions = {}): Promi
     } else {
       fs.renameSync(tmp, finalDir);
     }
+    // The rename itself must reach the disk before the database says the model is installed.
+    fsyncDir(parent);
 
     db.transaction(() => {
       db.prepare('UPDATE base_models SET active = 0').run();

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { EarmarkError, errorMessage } from '../core/errors.js';
+import { writeFileSynced } from '../core/durable-files.js';
 import { modelManifestSchema, type ModelManifest } from './manifest.js';
 import type { StoredWeight } from './crnn-weights.js';
 
@@ -68,16 +69,6 @@ export function writeStoredModel(dir: string, manifest: ModelManifest, weights: 
   };
   writeFileSynced(path.join(dir, WEIGHTS_BIN), bin);
   writeFileSynced(path.join(dir, MODEL_JSON), `${JSON.stringify(json, null, 2)}\n`);
-}
-
-function writeFileSynced(file: string, data: string | Buffer): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /** Reads and validates only model.json (cheap: for listings and doctor). */

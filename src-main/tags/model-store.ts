@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { EarmarkError, errorMessage } from '../core/errors.js';
+import { fsyncDir, writeFileSynced } from '../core/durable-files.js';
 import type { Db } from '../db/database.js';
 import type { ModelPart, TagModelFile } from './types.js';
 
@@ -81,18 +82,6 @@ export function validateModel(raw: unknown, file: string): asserts raw is TagMod
   });
 }
 
-function fsyncPath(p: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(p, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Some platforms cannot fsync a directory; the file itself was synced.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
 /** Writes the model into `finalDir` atomically; returns the file's sha256. */
 export function writeModelAtomically(finalDir: string, model: TagModelFile): string {
   const parent = path.dirname(finalDir);
@@ -102,18 +91,11 @@ export function writeModelAtomically(finalDir: string, model: TagModelFile): str
   fs.mkdirSync(tmp);
   try {
     const text = serialiseModel(model);
-    const file = path.join(tmp, MODEL_FILE);
-    const fd = fs.openSync(file, 'w');
-    try {
-      fs.writeSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fsyncPath(tmp);
+    writeFileSynced(path.join(tmp, MODEL_FILE), text);
+    fsyncDir(tmp);
     fs.rmSync(finalDir, { recursive: true, force: true });
     fs.renameSync(tmp, finalDir);
-    fsyncPath(parent);
+    fsyncDir(parent);
     return crypto.createHash('sha256').update(text).digest('hex');
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
