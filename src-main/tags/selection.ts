@@ -35,7 +35,12 @@ export function foldAdvantage(
   baselineScore: (id: number) => number,
 ): FoldAdvantage {
   const byFold = new Map<number, number[]>();
-  for (const id of ids) byFold.set(fold(id), [...(byFold.get(fold(id)) ?? []), id]);
+  for (const id of ids) {
+    const f = fold(id);
+    const members = byFold.get(f);
+    if (members) members.push(id);
+    else byFold.set(f, [id]);
+  }
   const diffs: number[] = [];
   for (const members of byFold.values()) {
     const y = members.map(label);
