@@ -186,6 +186,30 @@ interface SearchRun {
   readonly timedOut: boolean;
 }
 
+/**
+ * Records a Chrome trace (devtools timeline categories) to `file` until the returned function is
+ * called: set EARMARK_BENCH_TRACE=FILE to see what long frames of the steady scroll spend their
+ * time on (open the file in chrome://tracing or Perfetto).
+ */
+async function startTrace(page: Page, file: string): Promise<() => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: unknown[] = [];
+  cdp.on('Tracing.dataCollected', (e: { value: unknown[] }) => {
+    events.push(...e.value);
+  });
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'blink', 'cc', 'gpu', 'v8', 'toplevel', 'viz'] },
+  });
+  return async () => {
+    const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.end');
+    await done;
+    fs.writeFileSync(file, JSON.stringify({ traceEvents: events }));
+    console.log(`  trace of the steady scroll: ${file} (${events.length} events)`);
+  };
+}
+
 async function main(): Promise<void> {
   const { file, source } = libraryDb();
   const afters: (() => void | Promise<void>)[] = [];
@@ -213,7 +237,9 @@ async function main(): Promise<void> {
 
     // Let the first pages settle, then scroll.
     await page.waitForTimeout(500);
+    const stopTrace = process.env.EARMARK_BENCH_TRACE ? await startTrace(page, process.env.EARMARK_BENCH_TRACE) : null;
     const steady = await page.evaluate<ScrollRun>(`(${SCROLL_SCRIPT})({ mode: 'steady', durationMs: 4000, pxPerFrame: 120 })`);
+    if (stopTrace) await stopTrace();
     const jumps = await page.evaluate<ScrollRun>(`(${SCROLL_SCRIPT})({ mode: 'jumps', durationMs: 4000, pxPerFrame: 0 })`);
 
     // Search as you type: growing prefixes, as a person types.

@@ -253,7 +253,7 @@ test('ConfidenceBar: percent, threshold, labels and clamping, as drawn', async (
   await bar(0).waitFor();
   assert.equal(await aria(0), 'warm: 73 % predicted, above the threshold');
   assert.ok(Math.abs((await fillRatio(0)) - 0.73) < 0.02, 'the fill is 73 % of the bar');
-  assert.equal(await bar(0).locator('.num').textContent(), '73');
+  assert.equal((await bar(0).getByRole('img').textContent())?.trim(), '73', 'the number beside the bar');
   assert.equal(await admitted(0), true);
   assert.equal(await aria(1), 'warm: 20 % predicted, below the threshold');
   assert.equal(await admitted(1), false);

@@ -100,6 +100,31 @@ test('patch replaces a row in place and reports a change', async () => {
   assert.equal(changes, 2);
 });
 
+test('resetWith a short first page shows its rows at once, then fetches the whole page', async () => {
+  const offsets: [number, number][] = [];
+  const cache = new PageCache<string>({
+    pageSize: 4,
+    maxPages: 4,
+    onChange: () => undefined,
+    fetchPage: (offset, limit) => {
+      offsets.push([offset, limit]);
+      return Promise.resolve({ rows: Array.from({ length: limit }, (_, i) => `full-${offset + i}`), total: 10 });
+    },
+  });
+  cache.resetWith({ rows: ['first-0', 'first-1'], total: 10 });
+  assert.equal(cache.row(1), 'first-1', 'the short page shows at once');
+  assert.equal(cache.row(2), undefined, 'rows past it are not loaded yet');
+  await cache.ensure(0, 3);
+  assert.deepEqual(offsets, [[0, 4]], 'the whole first page is fetched once');
+  assert.equal(cache.row(3), 'full-3');
+  await cache.ensure(0, 3);
+  assert.equal(offsets.length, 1, 'and not again');
+  // A result set smaller than a page is whole already.
+  cache.resetWith({ rows: ['only-0', 'only-1'], total: 2 });
+  await cache.ensure(0, 2);
+  assert.equal(offsets.length, 1);
+});
+
 test('resetWith seeds the first page; invalidate keeps rows visible until the refetch lands', async () => {
   let version = 'v1';
   let fetches = 0;

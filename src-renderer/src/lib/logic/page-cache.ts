@@ -55,11 +55,16 @@ export class PageCache<Row> {
     this.knownTotal = null;
   }
 
-  /** Start over with a first page already fetched (search as you type fetches it before switching). */
+  /**
+   * Start over with a first page already fetched (search as you type fetches it before
+   * switching). It may be shorter than a page (only what fills the screen, which answers
+   * sooner): then its rows show at once and the whole page is fetched on the next ensure().
+   */
   resetWith(first: Page<Row>): void {
     this.reset();
     this.pages.set(0, first.rows);
     this.knownTotal = first.total;
+    if (first.rows.length < Math.min(this.opts.pageSize, first.total)) this.stale.add(0);
     this.opts.onChange();
   }
 
