@@ -202,7 +202,11 @@ async function startTrace(page: Page, file: string): Promise<() => Promise<void>
     traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'blink', 'cc', 'gpu', 'v8', 'toplevel', 'viz'] },
   });
   return async () => {
-    const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    const done = new Promise<void>((resolve) => {
+      cdp.once('Tracing.tracingComplete', () => {
+        resolve();
+      });
+    });
     await cdp.send('Tracing.end');
     await done;
     fs.writeFileSync(file, JSON.stringify({ traceEvents: events }));
