@@ -16,6 +16,8 @@ import { AnalysisWorker, WorkerCrashedError, type AnalyseOutcome } from './worke
 
 export interface LaneInfo {
   readonly backend: string;
+  /** How the CNN's convolutions run (BaseTagger.conv). */
+  readonly conv: string;
   readonly modelId: string;
   readonly modelVersion: string;
   readonly tags: readonly string[];
@@ -56,7 +58,7 @@ export class WorkerLane implements Lane {
 
   get info(): LaneInfo {
     const r = this.worker.ready;
-    return { backend: r.backend, modelId: r.modelId, modelVersion: r.modelVersion, tags: r.tags, embeddingDim: r.embeddingDim, readyTensors: r.numTensors };
+    return { backend: r.backend, conv: r.conv, modelId: r.modelId, modelVersion: r.modelVersion, tags: r.tags, embeddingDim: r.embeddingDim, readyTensors: r.numTensors };
   }
 
   async analyse(track: PendingTrack): Promise<AnalyseOutcome> {
@@ -101,6 +103,7 @@ export class InlineLane implements Lane {
     const tagger = await loadBaseTagger({ modelDir: init.modelDir, backend });
     const info: LaneInfo = {
       backend: tagger.backend,
+      conv: tagger.conv,
       modelId: tagger.id,
       modelVersion: tagger.version,
       tags: tagger.tags,

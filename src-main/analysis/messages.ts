@@ -60,6 +60,7 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('ready'),
     backend: z.string(),
+    conv: z.string(),
     modelId: z.string(),
     modelVersion: z.string(),
     tags: z.array(z.string()),

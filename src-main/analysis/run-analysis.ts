@@ -45,6 +45,8 @@ export interface AnalysisResult {
   readonly modelVersion: string;
   /** TensorFlow.js backend the lanes ran on; null when there was nothing to do. */
   readonly backend: string | null;
+  /** How the CNN's convolutions ran (BaseTagger.conv); null when there was nothing to do. */
+  readonly conv: string | null;
   /** Lanes used: worker threads, or 0 when run inline. */
   readonly workers: number;
   readonly total: number;
@@ -111,7 +113,7 @@ async function execute(db: Db, options: AnalysisOptions, gate: PauseGate): Promi
   if (!Number.isInteger(requested) || requested < 0) throw new UsageError(`workers must be a whole number >= 0, got ${requested}`);
   const laneCount = requested === 0 ? 1 : Math.min(requested, queue.length);
   const stats = new RunStats(key, queue.length, requested === 0 ? 0 : laneCount);
-  if (queue.length === 0) return stats.result(startMs, 0, null, []);
+  if (queue.length === 0) return stats.result(startMs, 0, null, null, []);
   if (options.signal?.aborted) throw new CancelledError('analysis cancelled before it started');
 
   const init: WorkerInit = { modelDir: model.dir, backend: settings.backend, ffmpegPath: settings.ffmpegPath, maxSegments: settings.maxSegmentsPerTrack };
@@ -178,7 +180,7 @@ async function execute(db: Db, options: AnalysisOptions, gate: PauseGate): Promi
     if (options.signal?.aborted) {
       throw new CancelledError(`analysis cancelled: ${stats.analysed + stats.failed} of ${stats.total} tracks done, the rest stay pending`);
     }
-    return stats.result(startMs, startupSec, info.backend, lanes);
+    return stats.result(startMs, startupSec, info.backend, info.conv, lanes);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await Promise.allSettled(lanes.map((l) => l.close()));
@@ -241,11 +243,12 @@ class RunStats {
     return { trackId: track.trackId, path: track.path, status: 'error', segmentCount: 0, error: outcome.message };
   }
 
-  result(startMs: number, startupSec: number, backend: string | null, lanes: readonly Lane[]): AnalysisResult {
+  result(startMs: number, startupSec: number, backend: string | null, conv: string | null, lanes: readonly Lane[]): AnalysisResult {
     return {
       modelId: this.key.id,
       modelVersion: this.key.version,
       backend,
+      conv,
       workers: this.workers,
       total: this.total,
       analysed: this.analysed,

@@ -94,7 +94,7 @@ async function start(port: MessagePort): Promise<void> {
       }
     }
   });
-  post(port, { type: 'ready', backend: tagger.backend, modelId: tagger.id, modelVersion: tagger.version, tags: [...tagger.tags], embeddingDim: tagger.embeddingDim, numTensors: tf.memory().numTensors });
+  post(port, { type: 'ready', backend: tagger.backend, conv: tagger.conv, modelId: tagger.id, modelVersion: tagger.version, tags: [...tagger.tags], embeddingDim: tagger.embeddingDim, numTensors: tf.memory().numTensors });
 }
 
 if (!parentPort) throw new Error('analysis/worker.js must run in a worker thread');

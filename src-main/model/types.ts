@@ -13,6 +13,8 @@ export interface BaseTagger {
   readonly embeddingDim: number;
   /** Which TensorFlow.js backend runs it: tensorflow (tfjs-node), wasm or cpu. */
   readonly backend: string;
+  /** How its 3x3 convolutions run: "tfjs", or "winograd (blocks 2, 3, 4)" (the WebAssembly kernel). */
+  readonly conv: string;
   /** Runs a batch of log-mel segments (each N_MELS x N_FRAMES, row-major). */
   predict(batch: readonly Float32Array[]): Promise<SegmentOutput[]>;
   dispose(): void;

@@ -141,6 +141,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version, loadavg1: os.loadavg()[0] },
       backend: e2e.backend,
+      conv: e2e.conv,
       workers: WORKERS,
       tracks: files.length,
       music: musicDir,
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     const mark = (ok: boolean) => (ok ? 'meets target' : 'BELOW target');
-    console.log(`analysis benchmark: ${files.length} tracks, ${e2e.segments} segments (${result.audioMin} min of audio), ${WORKERS} workers, ${e2e.backend}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
+    console.log(`analysis benchmark: ${files.length} tracks, ${e2e.segments} segments (${result.audioMin} min of audio), ${WORKERS} workers, ${e2e.backend}, conv ${e2e.conv ?? '?'}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
     console.log(`  end to end   ${result.endToEnd.segmentsPerSec} segments/s (${mark(e2eRate >= 4)} 4), ${result.endToEnd.fourMinuteTracksPerMin} four-minute tracks/min; start-up ${result.endToEnd.startupSec} s`);
     console.log(`  CNN only     ${result.cnnOnly.segmentsPerSec} segments/s on the same segments`);
     console.log(`  ratio        ${result.ratioEndToEndOverCnnOnly} (${mark(result.ratioEndToEndOverCnnOnly >= 0.9)} 0.9); model waited ${result.endToEnd.modelWaitedForDecoderSec} s for the decoder in all`);

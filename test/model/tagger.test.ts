@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src-main/model/backend.js';
-import { loadBaseTagger } from '../../src-main/model/tagger.js';
+import { chooseConvKernel, loadBaseTagger } from '../../src-main/model/tagger.js';
 import { readManifest } from '../../src-main/model/registry.js';
 import { MODEL_JSON, WEIGHTS_BIN } from '../../src-main/model/stored-model.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -22,13 +22,21 @@ test('the CRNN reproduces the float64 reference on the four bensound inputs', as
   const manifest = readManifest('choi-crnn-msd');
   assert.deepEqual(manifest.tags, ref.tags, 'manifest tag order is the reference order');
 
-  for (const backend of ['wasm', 'cpu'] as const) {
-    await t.test(`on ${backend}: probabilities within ${TOLERANCE}, embeddings as documented, no leaked tensors`, async (t) => {
+  // The Winograd kernel (the default on wasm and cpu) and tfjs's own conv2d, each held to the reference.
+  const runs = [
+    { backend: 'wasm', conv: 'winograd' },
+    { backend: 'wasm', conv: 'tfjs' },
+    { backend: 'cpu', conv: 'auto' },
+  ] as const;
+  const embeddings = new Map<string, Float32Array[]>();
+  for (const { backend, conv } of runs) {
+    await t.test(`on ${backend}, conv ${conv}: probabilities within ${TOLERANCE}, embeddings as documented, no leaked tensors`, async (t) => {
       await initBackend(backend, h.env);
       const baseline = tf.memory().numTensors;
       // maxBatch 3: the four segments run as a batch of 3 and a batch of 1.
-      const tagger = await loadBaseTagger({ modelDir: h.installed.dir, backend, maxBatch: 3, env: h.env });
+      const tagger = await loadBaseTagger({ modelDir: h.installed.dir, backend, maxBatch: 3, conv, env: h.env });
       assert.equal(tagger.backend, backend);
+      assert.equal(tagger.conv, conv === 'tfjs' ? 'tfjs' : 'winograd (blocks 2, 3, 4)', 'auto takes the Winograd kernel off native TensorFlow');
       assert.equal(tf.getBackend(), backend);
       assert.deepEqual(tagger.tags, ref.tags);
       assert.equal(tagger.embeddingDim, manifest.embedding.dim);
@@ -44,7 +52,8 @@ test('the CRNN reproduces the float64 reference on the four bensound inputs', as
           maxErr = Math.max(maxErr, Math.abs(p - o.probs[j]!));
         });
       });
-      t.diagnostic(`max |p - reference| on ${backend}: ${maxErr.toExponential(2)}`);
+      t.diagnostic(`max |p - reference| on ${backend}, conv ${conv}: ${maxErr.toExponential(2)}`);
+      embeddings.set(`${backend}/${conv}`, out.map((o) => o.embedding));
       assert.ok(maxErr < TOLERANCE, `max error ${maxErr} on ${backend}`);
       // The reference's top tag for the jazz piano piece is jazz.
       const jazz = out[ref.songs.findIndex((s) => s.name === 'bensound-thejazzpiano')]!;
@@ -71,6 +80,27 @@ test('the CRNN reproduces the float64 reference on the four bensound inputs', as
       await assert.rejects(tagger.predict([ref.songs[0]!.input]), /disposed/);
     });
   }
+  // The probabilities saturate (SOURCE.md), so they hardly see the conv blocks; the embedding's
+  // per-block means do: the kernel must give tfjs's embeddings, not just its tags.
+  const [wino, direct] = [embeddings.get('wasm/winograd'), embeddings.get('wasm/tfjs')];
+  assert.ok(wino && direct);
+  let maxDiff = 0;
+  wino.forEach((e, i) => {
+    e.forEach((v, k) => {
+      maxDiff = Math.max(maxDiff, Math.abs(v - direct[i]![k]!));
+    });
+  });
+  t.diagnostic(`max |embedding difference| Winograd vs tfjs conv: ${maxDiff.toExponential(2)}`);
+  assert.ok(maxDiff < 1e-5, `embeddings differ by ${maxDiff}`);
+});
+
+test('EARMARK_CONV chooses the conv kernel, and a wrong value is refused', () => {
+  assert.equal(chooseConvKernel('wasm', 'auto', {}), 'winograd');
+  assert.equal(chooseConvKernel('cpu', 'auto', {}), 'winograd');
+  assert.equal(chooseConvKernel('tensorflow', 'auto', {}), 'tfjs');
+  assert.equal(chooseConvKernel('tensorflow', 'winograd', {}), 'winograd');
+  assert.equal(chooseConvKernel('wasm', 'auto', { EARMARK_CONV: 'tfjs' }), 'tfjs');
+  assert.throws(() => chooseConvKernel('wasm', 'auto', { EARMARK_CONV: 'fast' }), /EARMARK_CONV=fast is not one of auto, winograd, tfjs/);
 });
 
 test('predict rejects segments of the wrong size', async (t) => {

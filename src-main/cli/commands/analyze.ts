@@ -25,7 +25,7 @@ function printResult(r: AnalysisResult): void {
   const lanes = r.workers === 0 ? 'in this thread' : `${r.workers} worker${r.workers === 1 ? '' : 's'}`;
   printLine(
     `Analysed ${r.analysed} of ${r.total} tracks (${r.segments} segments, ${formatDuration(r.audioSec)} of audio) in ${formatDuration(r.wallSec)} ` +
-      `with ${r.modelId} ${r.modelVersion} on ${r.backend ?? '?'}, ${lanes}.`,
+      `with ${r.modelId} ${r.modelVersion} on ${r.backend ?? '?'}${r.conv === null || r.conv === 'tfjs' ? '' : ` + ${r.conv}`}, ${lanes}.`,
   );
   if (r.failed > 0) {
     printLine(`${r.failed} track${r.failed === 1 ? '' : 's'} failed (recorded; \`earmark analyze --retry-errors\` tries again):`);
