@@ -19,7 +19,7 @@ type ConvPreference = (typeof CONV_PREFERENCES)[number];
 /**
  * The conv kernel: EARMARK_CONV (auto, winograd, tfjs) over the caller's
  * choice. Auto takes Winograd on wasm and cpu, where it is 3-4x faster than
- * tfjs's direct convolution, and leaves native TensorFlow its own kernels.
+ * tfjs's direct convolution, and leaves other backends their own kernels.
  */
 export function chooseConvKernel(backend: string, preference: ConvPreference = 'auto', env: NodeJS.ProcessEnv = process.env): ConvKernel {
   const fromEnv = env.EARMARK_CONV;
@@ -32,7 +32,8 @@ export function chooseConvKernel(backend: string, preference: ConvPreference = '
     if (winogradModule() === null) throw new EarmarkError('no_kernel', `EARMARK_CONV=winograd, but the kernel is not available: ${winogradUnavailableReason()}`);
     return 'winograd';
   }
-  return backend !== 'tensorflow' && winogradModule() !== null ? 'winograd' : 'tfjs';
+  // Only where tfjs itself runs on the CPU: native TensorFlow, and a GPU backend later, keep their own kernels.
+  return (backend === 'wasm' || backend === 'cpu') && winogradModule() !== null ? 'winograd' : 'tfjs';
 }
 
 export interface LoadTaggerOptions {

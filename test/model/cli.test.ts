@@ -24,7 +24,7 @@ interface DoctorJson {
   ok: boolean;
   problems: string[];
   ffmpeg: { ok: boolean; path?: string };
-  backend: { ok: boolean; name?: string; reason?: string };
+  backend: { ok: boolean; name?: string; reason?: string; conv?: string };
   model: { ok: boolean; id?: string; error?: string };
   node: { ok: boolean };
   dataDir: string;
@@ -76,6 +76,12 @@ test('earmark models list / install and earmark doctor', (t) => {
   const text = earmark(home, ['doctor'], { EARMARK_BACKEND: 'cpu' });
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /ok {4}backend {3}cpu: cpu requested/);
+  assert.match(text.stdout, /\n {6}conv {6}winograd: WebAssembly SIMD kernel for conv blocks 2-4\n/);
+  const tfjsConv = earmark(home, ['doctor', '--json'], { EARMARK_CONV: 'tfjs' });
+  assert.equal((JSON.parse(tfjsConv.stdout) as DoctorJson).backend.conv, 'tfjs conv2d');
+  const badConv = earmark(home, ['doctor', '--json'], { EARMARK_CONV: 'fast' });
+  assert.equal(badConv.code, 1);
+  assert.match((JSON.parse(badConv.stdout) as DoctorJson).problems.join('\n'), /EARMARK_CONV=fast is not one of auto, winograd, tfjs/);
   assert.match(text.stdout, /ok {4}model {5}choi-crnn-msd 1\.0\.0 in .* \(weights verified\)/);
 
   // No ffmpeg anywhere: an essential thing missing, exit code 1.

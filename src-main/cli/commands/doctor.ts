@@ -26,7 +26,7 @@ export interface DoctorReport {
   readonly dbPath: string;
   readonly db: Check<{ schemaVersion: number; sizeBytes: number }>;
   readonly ffmpeg: Check<FfmpegInfo>;
-  readonly backend: Check<{ name: string; preference: string; reason: string; wasmSimd: boolean | null }>;
+  readonly backend: Check<{ name: string; preference: string; reason: string; wasmSimd: boolean | null; conv: string }>;
   readonly model: Check<{ id: string; version: string; dir: string; weightsVerified: boolean }>;
   readonly installedModels: readonly { id: string; version: string; dir: string; active: boolean }[];
 }
@@ -62,9 +62,16 @@ export async function doctorReport(ctx: CliContext): Promise<DoctorReport> {
     // Loaded here, not at the top: TensorFlow.js takes a while to import and
     // every other command would pay for it.
     const { backendReport, initBackend } = await import('../../model/backend.js');
+    const { chooseConvKernel } = await import('../../model/tagger.js');
+    const { winogradUnavailableReason } = await import('../../model/winograd/winograd-conv.js');
     const name = await initBackend(settings.backend, ctx.env);
     const r = backendReport();
-    backend = { ok: true, name, preference: r?.preference ?? settings.backend, reason: r?.reason ?? '', wasmSimd: r?.wasmSimd ?? null };
+    const unavailable = winogradUnavailableReason();
+    const conv =
+      chooseConvKernel(name, 'auto', ctx.env) === 'winograd'
+        ? 'winograd: WebAssembly SIMD kernel for conv blocks 2-4'
+        : `tfjs conv2d${unavailable === '' ? '' : ` (the Winograd kernel is unavailable: ${unavailable})`}`;
+    backend = { ok: true, name, preference: r?.preference ?? settings.backend, reason: r?.reason ?? '', wasmSimd: r?.wasmSimd ?? null, conv };
   } catch (err) {
     backend = { ok: false, error: errorMessage(err) };
     problems.push(`TensorFlow.js backend: ${backend.error}`);
@@ -128,6 +135,7 @@ export const register: RegisterCommand = (program, getContext) => {
           for (const s of r.ffmpeg.skipped ?? []) printLine(`          skipped ${s}`);
         } else printLine(`${mark(false)}  ffmpeg    ${r.ffmpeg.error}`);
         printLine(r.backend.ok ? `${mark(true)}  backend   ${r.backend.name}: ${r.backend.reason}` : `${mark(false)}  backend   ${r.backend.error}`);
+        if (r.backend.ok) printLine(`      conv      ${r.backend.conv}`);
         printLine(r.model.ok ? `${mark(true)}  model     ${r.model.id} ${r.model.version} in ${r.model.dir} (weights verified)` : `${mark(false)}  model     ${r.model.error}`);
         for (const m of r.installedModels.filter((x) => !x.active)) printLine(`          also installed: ${m.id} ${m.version} (${m.dir})`);
       }

@@ -7,9 +7,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
 import { winogradKernelSource } from './kernel-source.js';
 import { KERNEL_FILE } from './winograd-conv.js';
+
+/** The part of AssemblyScript's compiler API used here. */
+interface Asc {
+  compileString(source: string, options: Record<string, unknown>): Promise<{ error: Error | null; binary: Uint8Array | null; stderr: { toString(): string } }>;
+}
+// Imported through a variable: the package's type declarations redeclare global
+// types for AssemblyScript code (Array#at returning T, not T | undefined),
+// which would weaken type checking across the whole project.
+const specifier = 'assemblyscript/asc';
+const asc = ((await import(specifier)) as { default: Asc }).default;
 
 const wasmPath = fileURLToPath(KERNEL_FILE);
 const source = winogradKernelSource();
@@ -23,7 +32,7 @@ const result = await asc.compileString(source, {
 });
 if (result.error || !result.binary) {
   // compileString collects the compiler's diagnostics in a memory stream.
-  const diagnostics = (result.stderr as asc.MemoryStream).toString();
+  const diagnostics = result.stderr.toString();
   process.stderr.write(`building ${wasmPath} failed: ${result.error?.message ?? 'no binary'}\n${diagnostics}\n`);
   process.exitCode = 1;
 } else {
