@@ -16,6 +16,18 @@ const lastActivity = new WeakMap<Db, { atMs: number }>();
 /** A long piece runs only after this long without a request, so warming does not compete with a user who is scrolling or typing. */
 const QUIET_MS = 500;
 
+/**
+ * When the app's page last asked the server for anything (the page itself, a script, an
+ * event stream): a page (re)loading makes no API call for a few hundred ms, and a long
+ * piece started in that gap would hold its first listing back by up to 0.6 s.
+ */
+let lastPageRequestAtMs = 0;
+
+/** The HTTP door calls this on every request it serves. */
+export function notePageRequest(): void {
+  lastPageRequestAtMs = Date.now();
+}
+
 export interface WarmOptions {
   /** Wait this long before the first piece (let the first page go out first). */
   readonly delayMs?: number;
@@ -64,7 +76,7 @@ export function warmSearchCache(db: Db, options: WarmOptions = {}): void {
   let next = 0;
   const run = (): void => {
     if (!db.open || next >= steps.length) return;
-    const quietForMs = Date.now() - activity.atMs;
+    const quietForMs = Date.now() - Math.max(activity.atMs, lastPageRequestAtMs);
     if (steps[next]!.long && quietForMs < QUIET_MS) {
       setTimeout(run, QUIET_MS - quietForMs).unref();
       return;

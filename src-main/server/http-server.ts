@@ -19,6 +19,7 @@ import { pageSecurityHeaders } from '../api/csp.js';
 import type { ApiResult } from '../api/contract.js';
 import { createRuntime, type ApiRuntime } from '../api/runtime.js';
 import type { Handlers } from '../api/dispatcher.js';
+import { notePageRequest } from '../search/warm.js';
 import { allowedHostHeaders, checkAccess, hostForUrl, newToken, type AccessPolicy } from './access.js';
 import { placeholderPage, resolveStatic } from './static-files.js';
 
@@ -111,6 +112,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // The first page load brings the token in the URL; later requests of the
     // page (assets, <audio>, EventSource) carry it as a same-site-only cookie.
     if (!access.viaCookie) res.setHeader('Set-Cookie', `${policy.cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict`);
+    notePageRequest();
 
     if (rawPath.startsWith('/api/')) {
       const name = rawPath.slice('/api/'.length);

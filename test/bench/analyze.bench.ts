@@ -4,7 +4,7 @@
  * very same segments (log-mels precomputed, same 2 workers) in the same
  * run; their ratio; RSS over the run; database bytes per track.
  *
- *   npm run bench:analyze                       (12 tracks)
+ *   npm run bench:analyze                       (24 tracks)
  *   EARMARK_BENCH_TRACKS=2 npm run bench:analyze (a quick check)
  *   EARMARK_BENCH_MUSIC=/some/folder            (other .ogg/.mp3/.flac files)
  */
@@ -25,7 +25,7 @@ import { defaultSettings } from '../../src-main/core/settings.js';
 import { repoRoot, sharedDir } from '../helpers/tmp.js';
 
 const WORKERS = 2;
-const trackCount = Number(process.env.EARMARK_BENCH_TRACKS ?? 12);
+const trackCount = Number(process.env.EARMARK_BENCH_TRACKS ?? 24);
 const musicDir = process.env.EARMARK_BENCH_MUSIC ?? '/usr/share/games/wesnoth/1.16/data/core/music';
 const weights = path.join(sharedDir, 'models', 'choi-crnn-msd', 'music_tagger_crnn_weights_tensorflow.h5');
 
@@ -135,7 +135,9 @@ async function main(): Promise<void> {
     const segmentsPer4MinTrack = windowCount(240 * SAMPLE_RATE_HZ);
     const byPhase = (p: string) => rss.samples.filter((s) => s.phase === p).map((s) => s.rssMb);
     const e2eRss = byPhase('end-to-end');
-    const half = Math.floor(e2eRss.length / 2);
+    // Flat or growing: the middle third against the last, after the first third's start-up
+    // (workers loading the model, wasm heaps growing to their working size).
+    const third = Math.floor(e2eRss.length / 3);
     const mean = (a: number[]) => (a.length ? Math.round((a.reduce((x, y) => x + y, 0) / a.length) * 10) / 10 : null);
     const result = {
       date: new Date().toISOString(),
@@ -163,8 +165,8 @@ async function main(): Promise<void> {
       sameProbabilitiesMaxAbsDiff: maxDiff,
       rss: {
         peakMb: Math.max(...rss.samples.map((s) => s.rssMb)),
-        endToEndFirstHalfMeanMb: mean(e2eRss.slice(0, half)),
-        endToEndSecondHalfMeanMb: mean(e2eRss.slice(half)),
+        endToEndMiddleThirdMeanMb: mean(e2eRss.slice(third, 2 * third)),
+        endToEndLastThirdMeanMb: mean(e2eRss.slice(2 * third)),
         samples: rss.samples.filter((_, i) => i % 4 === 0),
       },
       workerTensors: e2e.laneTensors,
@@ -182,7 +184,7 @@ async function main(): Promise<void> {
     console.log(`  front end    ${(frontEndPerSegSec * 1000).toFixed(0)} ms of CPU per segment (decode, resample, log-mel; one at a time)`);
     console.log(`  ceiling      ${result.cpuBoundCeiling.segmentsPerSec} segments/s, ratio ${result.cpuBoundCeiling.ratio}: the most ${cores} cores allow when the front end shares them with a CNN at its CNN-only speed`);
     console.log(`  same probabilities in both runs: max |diff| ${maxDiff.toExponential(1)}`);
-    console.log(`  RSS          peak ${result.rss.peakMb} MB; end-to-end mean ${result.rss.endToEndFirstHalfMeanMb} MB (first half) vs ${result.rss.endToEndSecondHalfMeanMb} MB (second half)`);
+    console.log(`  RSS          peak ${result.rss.peakMb} MB; end to end after start-up: mean ${result.rss.endToEndMiddleThirdMeanMb} MB (middle third) vs ${result.rss.endToEndLastThirdMeanMb} MB (last third)`);
     console.log(`  database     ${storage.bytesPerTrack ?? '?'} bytes per track (${result.database.payloadBytesPerTrack} of float32 data, ${result.database.segmentsPerTrack} segments per track)`);
     console.log(`  wrote ${path.relative(process.cwd(), out)}`);
   } finally {
