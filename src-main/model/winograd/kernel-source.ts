@@ -3,7 +3,7 @@
  * (NHWC float32, 'same' zero padding, stride 1, plus bias) for WebAssembly
  * SIMD. `npm run build` compiles it (build-kernel.ts); winograd-conv.ts runs it.
  *
- * Why: conv blocks 2-3 are ~90% of the CRNN's 6.5 GFLOP per segment, and
+ * Why: conv blocks 2-4 are 97% of the CRNN's 6.5 GFLOP per segment, and
  * tfjs-wasm runs them as direct convolutions at ~12 GFLOP/s on one core.
  * Winograd F(4x4, 3x3) (Lavin & Gray 2015) needs 36 multiplies per 4x4 output
  * tile and channel pair instead of 144; the products become 36 matrix products

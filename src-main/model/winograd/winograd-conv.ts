@@ -12,15 +12,15 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EarmarkError, errorMessage } from '../../core/errors.js';
+import { ALPHA, MR, NR } from './kernel-source.js';
 
 /** The compiled kernel, written by build-kernel.ts (build/kernels/, beside build/src-main/). */
 export const KERNEL_FILE = new URL('../../../kernels/winograd-f4.wasm', import.meta.url);
 
-/** Output tile side and transformed tile side of F(4x4, 3x3). */
-const TILE = 4;
-const ALPHA = TILE + 2;
+/** Output channels per GEMM panel of the kernel. */
+const NB = 4 * NR;
 /** Tiles per block of work: a multiple of the kernel's MR; 12-16 measured best (the block's V and M stay in L2). */
-const TILES_PER_BLOCK = 12;
+const TILES_PER_BLOCK = 3 * MR;
 const SCRATCH_BYTES = 4096;
 const PAGE_BYTES = 65536;
 
@@ -93,9 +93,9 @@ export function winogradUnavailableReason(): string {
   return winogradModule() === null ? loadError : '';
 }
 
-/** Shapes the kernel takes: channels in fours (cin) and eights (cout, NB = 4 * NR). */
+/** Shapes the kernel takes: input channels in fours (one v128), output channels in whole panels. */
 export function winogradFits(cin: number, cout: number): boolean {
-  return cin % 4 === 0 && cout % 8 === 0 && cin > 0 && cout > 0;
+  return cin % 4 === 0 && cout % NB === 0 && cin > 0 && cout > 0;
 }
 
 /** HWIO filter -> U [36][cout / nb][cin][nb], each U = G g G^T in float64. */
@@ -130,7 +130,7 @@ export function createWinogradConv(spec: Conv3x3Spec): Conv3x3Layer {
   const module = winogradModule();
   if (module === null) throw new EarmarkError('no_kernel', `the Winograd convolution kernel is not available: ${loadError}`);
   const { height, width, cin, cout } = spec;
-  if (!winogradFits(cin, cout)) throw new RangeError(`Winograd conv: channels ${cin} -> ${cout} not supported (cin a multiple of 4, cout of 8)`);
+  if (!winogradFits(cin, cout)) throw new RangeError(`Winograd conv: channels ${cin} -> ${cout} not supported (cin a multiple of 4, cout of ${NB})`);
   if (spec.filter.length !== 9 * cin * cout) throw new RangeError(`Winograd conv: filter has ${spec.filter.length} values, expected ${9 * cin * cout}`);
   if (spec.bias.length !== cout) throw new RangeError(`Winograd conv: bias has ${spec.bias.length} values, expected ${cout}`);
   const instance = new wasm.Instance(module, {
@@ -141,9 +141,8 @@ export function createWinogradConv(spec: Conv3x3Spec): Conv3x3Layer {
     },
   });
   const ex = instance.exports as KernelExports;
-  const mr = ex.MR.value;
-  const nb = 4 * ex.NR.value;
-  if (TILES_PER_BLOCK % mr !== 0 || cout % nb !== 0) throw new RangeError(`Winograd conv: kernel blocking ${mr} x ${nb} does not fit ${cout} output channels`);
+  // A kernel built from other sources than this code (a stale build/) would read the filter wrongly.
+  if (ex.MR.value !== MR || ex.NR.value !== NR) throw new EarmarkError('no_kernel', `${fileURLToPath(KERNEL_FILE)} was built with other blocking (${ex.MR.value} x ${ex.NR.value}); run npm run build`);
 
   // Bump allocation above the kernel's own static data (the first page), 64-byte aligned.
   let top = PAGE_BYTES;
@@ -161,7 +160,7 @@ export function createWinogradConv(spec: Conv3x3Spec): Conv3x3Layer {
   if (missing > 0) ex.memory.grow(missing);
   // Views are made after growing: growing detaches the old buffer.
   const heap = new Float32Array(ex.memory.buffer);
-  heap.set(transformFilter(spec.filter, cin, cout, nb), uPtr / 4);
+  heap.set(transformFilter(spec.filter, cin, cout, NB), uPtr / 4);
   heap.set(spec.bias, biasPtr / 4);
   const input = heap.subarray(inPtr / 4, inPtr / 4 + height * width * cin);
   const output = heap.subarray(outPtr / 4, outPtr / 4 + height * width * cout);
