@@ -1,29 +1,23 @@
 import path from 'node:path';
-import { defineConfig } from 'vite';
-import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig, mergeConfig } from 'vite';
+import app from '../vite.config.js';
 
 const here = import.meta.dirname;
 
 /**
- * The component harness (test only): the app's components mounted one at a time, built like
- * the app (relative assets, nothing inline, so the server's CSP applies unchanged) into
- * build/ui-harness, where test/ui/components serves it from.
+ * The component harness (test only): the app's components mounted one at a time, built with
+ * the app's own config (relative assets, nothing inline, so the server's CSP applies
+ * unchanged), from this folder into build/ui-harness, where test/ui/components serves it from.
  */
-export default defineConfig({
-  root: here,
-  base: './',
-  logLevel: 'warn',
-  plugins: [svelte()],
-  resolve: {
-    alias: { '@contract': path.resolve(here, '../../src-main/api/contract.ts') },
-  },
-  build: {
-    outDir: path.resolve(here, '../../build/ui-harness'),
-    emptyOutDir: true,
-    target: 'es2022',
-    minify: false,
-    assetsInlineLimit: 0,
-    modulePreload: { polyfill: false },
-    chunkSizeWarningLimit: 2000,
-  },
-});
+export default mergeConfig(
+  app,
+  defineConfig({
+    root: here,
+    logLevel: 'warn',
+    build: {
+      outDir: path.resolve(here, '../../build/ui-harness'),
+      minify: false,
+      chunkSizeWarningLimit: 2000,
+    },
+  }),
+);
